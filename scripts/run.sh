@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make run`: Branchyard in Quarkus dev mode. It talks to the cluster your KUBECONFIG (or
+# ~/.kube/config) names; with neither, it brings up the local platform (control plane with a
+# hollow node, registry, buildah) first and stops it again when you stop Branchyard.
+#   BRANCHYARD_PORT      HTTP port (default 8080)
+#   BRANCHYARD_KEEP_PLATFORM=1   leave the local platform running on exit (faster restarts)
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ROOT="$(cd "${BY_SCRIPTS_DIR}/.." && pwd)"
+cd "$ROOT"
+PORT="${BRANCHYARD_PORT:-8080}"
+parse_state_dir "$@"
+
+"${BY_SCRIPTS_DIR}/prereqs.sh" openjdk-17-jdk-headless unzip make
+
+started_platform=false
+if [[ -n "${KUBECONFIG:-}" ]]; then
+  log "run: using the cluster of KUBECONFIG=${KUBECONFIG}"
+elif [[ -f "$HOME/.kube/config" ]]; then
+  log "run: using the cluster of ~/.kube/config"
+else
+  log "run: no KUBECONFIG and no ~/.kube/config: starting the local platform in ${STATE_DIR}"
+  if [[ ! -f "${STATE_DIR}/env" ]]; then
+    started_platform=true
+  fi
+  "${BY_SCRIPTS_DIR}/local-platform.sh" up --state-dir "$STATE_DIR"
+  set -a
+  # shellcheck disable=SC1091
+  source "${STATE_DIR}/env"
+  set +a
+fi
+
+if port_in_use "$PORT"; then
+  die "port ${PORT} is taken; set BRANCHYARD_PORT to a free one"
+fi
+
+on_exit() {
+  local rc=$?
+  if [[ -n "${banner_pid:-}" ]]; then kill "$banner_pid" 2>/dev/null || true; fi
+  if [[ "$started_platform" == true && "${BRANCHYARD_KEEP_PLATFORM:-0}" != 1 ]]; then
+    log "run: stopping the local platform this run started"
+    "${BY_SCRIPTS_DIR}/local-platform.sh" down --state-dir "$STATE_DIR" || true
+  elif [[ "$started_platform" == false && -f "${STATE_DIR}/env" ]]; then
+    log "run: the local platform keeps running; stop it with: make platform-down"
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# Print where Branchyard is once it answers, without holding up dev mode's own output.
+(
+  deadline=$(($(now_s) + 600))
+  while (($(now_s) < deadline)); do
+    if curl -fsS "http://127.0.0.1:${PORT}/q/health/ready" >/dev/null 2>&1; then
+      log "run: Branchyard is up"
+      log "run:   web page:   http://127.0.0.1:${PORT}/"
+      log "run:   readiness:  http://127.0.0.1:${PORT}/q/health/ready"
+      [[ -n "${KUBECONFIG:-}" ]] && log "run:   kubeconfig: ${KUBECONFIG}"
+      [[ -n "${BRANCHYARD_REGISTRY:-}" ]] && log "run:   registry:   ${BRANCHYARD_REGISTRY}"
+      exit 0
+    fi
+    sleep 2
+  done
+  warn "Branchyard did not answer /q/health/ready within 10 minutes; see the output above"
+) &
+banner_pid=$!
+
+log "run: starting Branchyard in dev mode on port ${PORT} (first start downloads dependencies)"
+./mvnw -B --no-transfer-progress quarkus:dev \
+  -Dquarkus.http.port="$PORT" -Dquarkus.http.host=127.0.0.1 -Dspotless.check.skip=true

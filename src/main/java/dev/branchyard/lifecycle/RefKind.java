@@ -1,0 +1,9 @@
+package dev.branchyard.lifecycle;
+
+/** How a repo's commit was chosen. */
+public enum RefKind {
+  PullRequestHead,
+  Branch,
+  Tag,
+  Commit
+}
