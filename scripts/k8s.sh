@@ -491,7 +491,8 @@ EOF
   write_kubeconfig "$api_port" "$token"
 
   # --- controllers. --port=0 turns off their deprecated plain-HTTP ports
-  # (fixed 10252 / 10251); the secure ports get free ones.
+  # (fixed 10252 / 10251); the secure ports get free ones. The flex-volume
+  # dir would otherwise be created at /usr/libexec/kubernetes/kubelet-plugins.
   start_bg kube-controller-manager "$(pidfile_of kube-controller-manager)" "$(logfile_of kube-controller-manager)" \
     "${K8S_BIN}/kube-controller-manager" \
     --kubeconfig "$KUBECONFIG_FILE" \
@@ -501,6 +502,7 @@ EOF
     --use-service-account-credentials=true \
     --bind-address 127.0.0.1 --secure-port "$cm_port" --port 0 \
     --cert-dir "${PKI_DIR}/controller-manager" \
+    --flex-volume-plugin-dir "${K8S_DIR}/flexvolume" \
     --leader-elect=false \
     --controllers '*,-nodeipam,-cloud-node-lifecycle'
   start_bg kube-scheduler "$(pidfile_of kube-scheduler)" "$(logfile_of kube-scheduler)" \

@@ -1,0 +1,225 @@
+package dev.branchyard.git;
+
+import dev.branchyard.git.GitAccessException.Reason;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.Proxy;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.jgit.api.TransportCommand;
+import org.eclipse.jgit.errors.NoRemoteRepositoryException;
+import org.eclipse.jgit.internal.JGitText;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.http.HttpConnection;
+import org.eclipse.jgit.transport.http.JDKHttpConnection;
+import org.eclipse.jgit.transport.http.JDKHttpConnectionFactory;
+
+/**
+ * What {@link JGitRefs} and {@link JGitFiles} share: which URL and credentials a repository uses,
+ * the configured timeouts, and how JGit's failures map to {@link GitAccessException.Reason}s.
+ */
+final class JGitTransport {
+
+  /** The user name GitHub (and GitLab, Gitea) expect with a token as password. */
+  private static final String TOKEN_USER = "x-access-token";
+
+  private final GitConfig config;
+  private final RepoLocator locator;
+
+  JGitTransport(GitConfig config) {
+    this.config = config;
+    this.locator = new RepoLocator(config);
+  }
+
+  String urlOf(String repo) {
+    return locator.urlOf(repo);
+  }
+
+  /** Applies credentials and timeouts of {@code url} to a JGit command. */
+  <C extends TransportCommand<C, ?>> C configure(C command, String url) {
+    credentialsProviderOf(url).ifPresent(command::setCredentialsProvider);
+    // JGit's own timeout is whole seconds and drives both connect and read; it is the fallback for
+    // non-HTTP transports, while HTTP gets the exact durations through the connection factory.
+    long seconds = Math.max(config.connectTimeout().toSeconds(), config.readTimeout().toSeconds());
+    command.setTimeout((int) Math.max(1, seconds));
+    command.setTransportConfigCallback(
+        transport -> {
+          if (transport instanceof TransportHttp http) {
+            http.setHttpConnectionFactory(
+                new TimeoutConnectionFactory(config.connectTimeout(), config.readTimeout()));
+          }
+        });
+    return command;
+  }
+
+  private Optional<CredentialsProvider> credentialsProviderOf(String url) {
+    return locator
+        .credentialsOf(url)
+        .flatMap(
+            c ->
+                c.token()
+                    .map(token -> new UsernamePasswordCredentialsProvider(TOKEN_USER, token))
+                    .or(
+                        () ->
+                            c.username()
+                                .map(
+                                    user ->
+                                        new UsernamePasswordCredentialsProvider(
+                                            user, c.password().orElse("")))));
+  }
+
+  /** Maps a JGit failure to the reason a user can act on, naming the repo and what to check. */
+  GitAccessException failure(String repo, String url, Throwable error) {
+    String where = withoutUserInfo(url);
+    String credentialsKey =
+        "branchyard.git.credentials.\"" + locator.hostKeyOf(url).orElse("<host>") + "\"";
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SocketTimeoutException) {
+        return new GitAccessException(
+            repo,
+            Reason.TIMEOUT,
+            "no answer from "
+                + where
+                + " within the configured timeouts (branchyard.git.connect-timeout="
+                + config.connectTimeout()
+                + ", branchyard.git.read-timeout="
+                + config.readTimeout()
+                + "); check the server is up, or raise the timeouts",
+            error);
+      }
+      if (t instanceof ConnectException
+          || t instanceof UnknownHostException
+          || t instanceof NoRouteToHostException
+          || t instanceof SocketException) {
+        return new GitAccessException(
+            repo,
+            Reason.NETWORK,
+            "cannot connect to "
+                + where
+                + " ("
+                + t.getClass().getSimpleName()
+                + ": "
+                + t.getMessage()
+                + "); check the URL and that the host is reachable from Branchyard",
+            error);
+      }
+      if (t instanceof NoRemoteRepositoryException) {
+        return new GitAccessException(
+            repo,
+            Reason.NOT_FOUND,
+            "repository not found at "
+                + where
+                + "; check the name in the spec (and, for a private repository, that "
+                + credentialsKey
+                + " may read it)",
+            error);
+      }
+      if (isAuthFailure(t)) {
+        return new GitAccessException(
+            repo,
+            Reason.AUTH_FAILED,
+            "authentication failed at " + where + ": check " + credentialsKey,
+            error);
+      }
+      if (isUnknownWant(t)) {
+        return new GitAccessException(
+            repo,
+            Reason.NOT_FOUND,
+            "the commit is not on "
+                + where
+                + ", or the server does not allow fetching a commit by SHA"
+                + " (git: uploadpack.allowReachableSHA1InWant)",
+            error);
+      }
+    }
+    return new GitAccessException(
+        repo,
+        Reason.PROTOCOL,
+        "unexpected answer from " + where + ": " + error.getMessage(),
+        error);
+  }
+
+  private static boolean isAuthFailure(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    // JGit reports HTTP 401/403 only through its (English by default) message texts.
+    JGitText text = JGitText.get();
+    return message.contains(text.notAuthorized)
+        || message.contains(text.noCredentialsProvider)
+        || message.contains(text.authenticationNotSupported)
+        || message.contains("not permitted");
+  }
+
+  private static boolean isUnknownWant(Throwable t) {
+    String message = String.valueOf(t.getMessage());
+    return message.contains("not our ref")
+        || message.contains("not valid")
+        || message.contains("Missing commit");
+  }
+
+  private static String withoutUserInfo(String url) {
+    try {
+      return new URIish(url).setUser(null).setPass(null).toString();
+    } catch (URISyntaxException notAUrl) {
+      return url;
+    }
+  }
+
+  /**
+   * Applies connect and read timeouts with millisecond precision: JGit itself would set both to its
+   * whole-second timeout, which cannot express a short connect with a longer read.
+   */
+  private static final class TimeoutConnectionFactory extends JDKHttpConnectionFactory {
+
+    private final int connectMillis;
+    private final int readMillis;
+
+    TimeoutConnectionFactory(Duration connect, Duration read) {
+      this.connectMillis = (int) Math.max(1, connect.toMillis());
+      this.readMillis = (int) Math.max(1, read.toMillis());
+    }
+
+    @Override
+    public HttpConnection create(URL url) throws IOException {
+      return new TimedConnection(url, connectMillis, readMillis);
+    }
+
+    @Override
+    public HttpConnection create(URL url, Proxy proxy) throws IOException {
+      return new TimedConnection(url, proxy, connectMillis, readMillis);
+    }
+  }
+
+  private static final class TimedConnection extends JDKHttpConnection {
+
+    TimedConnection(URL url, int connectMillis, int readMillis) throws IOException {
+      super(url);
+      super.setConnectTimeout(connectMillis);
+      super.setReadTimeout(readMillis);
+    }
+
+    TimedConnection(URL url, Proxy proxy, int connectMillis, int readMillis) throws IOException {
+      super(url, proxy);
+      super.setConnectTimeout(connectMillis);
+      super.setReadTimeout(readMillis);
+    }
+
+    @Override
+    public void setConnectTimeout(int ignoredJGitSeconds) {
+      // The configured duration, set in the constructor, wins.
+    }
+
+    @Override
+    public void setReadTimeout(int ignoredJGitSeconds) {
+      // The configured duration, set in the constructor, wins.
+    }
+  }
+}
