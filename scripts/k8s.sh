@@ -25,10 +25,6 @@ DEB_SRC_FILE=/etc/apt/sources.list.d/branchyard-deb-src.sources
 # Start order; stop goes in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubemark)
 
-usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
 
 # ================================================================ build
 
@@ -399,6 +395,7 @@ on_start_exit() {
 cmd_start() {
   set_paths
   need_cmd etcd curl jq openssl setsid
+  check_state_dir_length
   local n
   n="$(running_components)"
   if ((n == ${#COMPONENTS[@]})); then
@@ -415,7 +412,7 @@ cmd_start() {
 
   # Fresh state each start (etcd data is throw-away, like the cluster).
   rm -rf "$K8S_DIR"
-  mkdir -p "$PID_DIR" "$LOG_DIR" "$PKI_DIR" "${K8S_DIR}/etcd" "${K8S_DIR}/kubemark-tmp"
+  mkdir -p "$PID_DIR" "$LOG_DIR" "$PKI_DIR" "${K8S_DIR}/etcd" "${K8S_DIR}/km"
   chmod 700 "$K8S_DIR"
   START_OK=false
   trap on_start_exit EXIT
@@ -514,10 +511,11 @@ EOF
     --cert-dir "${PKI_DIR}/scheduler" \
     --leader-elect=false
 
-  # --- hollow node. TMPDIR: its kubelet root dir (hollow-kubelet.*) and,
-  # with our patch, its fake CRI socket go there instead of /tmp.
+  # --- hollow node. TMPDIR (kept short, see check_state_dir_length): with our
+  # patches its kubelet root dir (hollow-kubelet.*) and its fake CRI socket
+  # go there instead of /tmp.
   start_bg kubemark "$(pidfile_of kubemark)" "$(logfile_of kubemark)" \
-    env TMPDIR="${K8S_DIR}/kubemark-tmp" \
+    env TMPDIR="${K8S_DIR}/km" \
     "${K8S_BIN}/kubemark" --morph=kubelet --name=hollow-node-1 \
     --kubeconfig "$KUBECONFIG_FILE" \
     --kubelet-port "$kubelet_port" --kubelet-read-only-port 0

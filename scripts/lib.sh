@@ -9,11 +9,10 @@ if [[ -n "${BRANCHYARD_LIB_LOADED:-}" ]]; then
 fi
 BRANCHYARD_LIB_LOADED=1
 
-export BY_SCRIPTS_DIR
 BY_SCRIPTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BRANCHYARD_CACHE_DIR="${BRANCHYARD_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/branchyard}"
 BY_DEFAULT_STATE_DIR="${TMPDIR:-/tmp}/branchyard-local"
-export BRANCHYARD_CACHE_DIR
+export BY_SCRIPTS_DIR BRANCHYARD_CACHE_DIR
 
 # ---------------------------------------------------------------- logging
 
@@ -34,6 +33,11 @@ die() {
     if [[ -s "$logfile" ]]; then
       log "last 20 lines of ${logfile}:"
       tail -n 20 "$logfile" | sed 's/^/    | /' >&2
+      # A Go panic/stack dump buries the cause: show fatal/error lines too.
+      if grep -qE '^(F[0-9]{4} |panic: |Error: |error: )|level=(fatal|error)' "$logfile"; then
+        log "fatal/error lines in ${logfile}:"
+        grep -E '^(F[0-9]{4} |panic: |Error: |error: )|level=(fatal|error)' "$logfile" | tail -n 5 | cut -c1-400 | sed 's/^/    | /' >&2
+      fi
     fi
     log "read ${logfile}"
   fi
@@ -79,6 +83,16 @@ parse_state_dir() {
   export BRANCHYARD_STATE_DIR="$STATE_DIR"
 }
 
+# The hollow kubelet makes unix sockets as deep as
+# DIR/k8s/km/hollow-kubelet.NNNNNNNNNN/pod-resources/kubelet.sock, and a unix
+# socket path may have at most 107 bytes: so DIR may have at most 47.
+BY_MAX_STATE_DIR_LEN=47
+check_state_dir_length() {
+  if ((${#STATE_DIR} > BY_MAX_STATE_DIR_LEN)); then
+    die "state dir path too long (${#STATE_DIR} > ${BY_MAX_STATE_DIR_LEN} chars) for the hollow kubelet's unix sockets: ${STATE_DIR}; use a shorter --state-dir"
+  fi
+}
+
 # ---------------------------------------------------------------- processes
 
 # pid_alive PIDFILE: true if the recorded process runs AND is ours. We check
@@ -94,7 +108,8 @@ pid_alive() {
   if [[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" == "Z" ]]; then
     return 1
   fi
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$STATE_DIR/"
+  # (the process may exit between the checks: silence the redirect error)
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$STATE_DIR/"
 }
 
 # start_bg NAME PIDFILE LOGFILE CMD...: starts CMD detached (own session, no
@@ -212,6 +227,12 @@ wait_for() {
 }
 
 # ---------------------------------------------------------------- misc
+
+# usage: prints the calling script's header comment (its CLI) and exits 2.
+usage() {
+  awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+  exit 2
+}
 
 # random_hex N: N random bytes as hex (for tokens and tags).
 random_hex() {

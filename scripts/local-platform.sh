@@ -11,10 +11,6 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
 
 K8S="${BY_SCRIPTS_DIR}/k8s.sh"
 REGISTRY="${BY_SCRIPTS_DIR}/registry.sh"
@@ -59,6 +55,7 @@ on_up_exit() {
 cmd_up() {
   local start
   start="$(now_s)"
+  check_state_dir_length # before a possibly long build
   # Already fully up: no-op (costs two status probes, no package checks).
   if [[ -s "$(ENV_FILE)" ]] && quiet_status "$K8S" status && quiet_status "$REGISTRY" status; then
     log "already up for ${STATE_DIR}"

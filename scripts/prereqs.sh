@@ -40,12 +40,16 @@ if [[ "$(id -u)" != 0 ]]; then
   die "missing packages (${missing[*]}) and not root; run: sudo $0 $*"
 fi
 
-# The docker-registry package ships a service that would listen on :5000. We
-# never use it; on a machine with systemd, keep it from starting at install
-# time (policy-rc.d) and disable it afterwards.
-registry_is_new=false
+# docker-registry and etcd-server ship system services (registry on :5000,
+# etcd on :2379). We never use them: we run our own on free ports. Keep any
+# service from starting during our install (policy-rc.d), and on a machine
+# with systemd disable the two services if this run installed them.
+services_to_disable=()
 for pkg in "${missing[@]}"; do
-  [[ "$pkg" == docker-registry ]] && registry_is_new=true
+  case "$pkg" in
+    docker-registry) services_to_disable+=(docker-registry.service) ;;
+    etcd-server) services_to_disable+=(etcd.service) ;;
+  esac
 done
 
 log "prereqs: installing ${missing[*]}"
@@ -53,7 +57,7 @@ log "prereqs: apt-get update"
 apt-get update -qq
 policy_rc=/usr/sbin/policy-rc.d
 created_policy=false
-if [[ "$registry_is_new" == true && ! -e "$policy_rc" ]]; then
+if [[ ! -e "$policy_rc" ]]; then
   # exit 101 = "action forbidden": invoke-rc.d starts no services meanwhile.
   printf '#!/bin/sh\nexit 101\n' >"$policy_rc"
   chmod +x "$policy_rc"
@@ -65,10 +69,8 @@ remove_policy() {
 trap remove_policy EXIT
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 
-if [[ "$registry_is_new" == true ]]; then
-  if [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
-    log "prereqs: disabling the docker-registry system service (we run our own on a free port)"
-    systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
-  fi
+if ((${#services_to_disable[@]} > 0)) && [[ -d /run/systemd/system ]] && command -v systemctl >/dev/null 2>&1; then
+  log "prereqs: disabling system services we do not use: ${services_to_disable[*]}"
+  systemctl disable --now "${services_to_disable[@]}" >/dev/null 2>&1 || true
 fi
 log "prereqs: installed ${missing[*]}"

@@ -10,7 +10,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ROOT="$(cd "${BY_SCRIPTS_DIR}/.." && pwd)"
 cd "$ROOT"
 # The test run's own platform: never the one `make run` or `make platform-up` may have started.
-TEST_STATE_DIR="${BRANCHYARD_TEST_STATE_DIR:-$ROOT/target/local-platform}"
+# Short and outside the checkout: unix socket paths under it must stay below 108 bytes.
+TEST_STATE_DIR="${BRANCHYARD_TEST_STATE_DIR:-${TMPDIR:-/tmp}/branchyard-test-$(printf %s "$ROOT" | sha256sum | cut -c1-8)}"
 
 started="$(now_s)"
 "${BY_SCRIPTS_DIR}/prereqs.sh" openjdk-17-jdk-headless unzip make

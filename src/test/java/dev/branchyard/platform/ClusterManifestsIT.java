@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.branchyard.testing.LocalPlatform;
 import dev.branchyard.testing.LocalPlatformExtension;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,8 +19,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Keeps {@code k8s/} installable: everything its kustomization lists applies to a real API server,
- * the Deployment becomes Available (on the hollow node: probes are not executed there), and the
- * RBAC grants what Branchyard needs and nothing it should not have.
+ * the Deployment's pod runs on the hollow node, and the RBAC grants what Branchyard needs and
+ * nothing it should not have.
  */
 @ExtendWith(LocalPlatformExtension.class)
 class ClusterManifestsIT {
@@ -55,23 +54,29 @@ class ClusterManifestsIT {
             "Service");
   }
 
+  /**
+   * The pod is created, scheduled and started on the hollow node. It never turns Ready there: the
+   * hollow kubelet runs the HTTP readiness probe, and no container executes to answer it. So this
+   * checks the pod runs and its probes and requests are as declared, not Deployment availability.
+   */
   @Test
-  void deploymentBecomesAvailableWithProbesAndResourceRequests(KubernetesClient client) {
-    await("branchyard deployment available")
+  void deploymentRunsItsPodOnTheNodeWithProbesAndResourceRequests(KubernetesClient client) {
+    await("branchyard pod running on the hollow node")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofSeconds(1))
         .until(
-            () -> {
-              Deployment d =
-                  client
-                      .apps()
-                      .deployments()
-                      .inNamespace("branchyard")
-                      .withName("branchyard")
-                      .get();
-              return d.getStatus() != null
-                  && Integer.valueOf(1).equals(d.getStatus().getAvailableReplicas());
-            });
+            () ->
+                client
+                    .pods()
+                    .inNamespace("branchyard")
+                    .withLabel("app.kubernetes.io/name", "branchyard")
+                    .list()
+                    .getItems()
+                    .stream()
+                    .anyMatch(
+                        p ->
+                            "hollow-node-1".equals(p.getSpec().getNodeName())
+                                && "Running".equals(p.getStatus().getPhase())));
 
     var container =
         client

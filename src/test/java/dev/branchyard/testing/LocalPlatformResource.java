@@ -14,13 +14,24 @@ public class LocalPlatformResource implements QuarkusTestResourceLifecycleManage
   public Map<String, String> start() {
     LocalPlatform platform = LocalPlatform.get();
     Config config = platform.clientConfig();
+    // A kubeconfig's user token lands in the "auto" token (refreshable), not the fixed one.
+    String token =
+        config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
     return Map.of(
         "quarkus.kubernetes-client.api-server-url", config.getMasterUrl(),
-        "quarkus.kubernetes-client.token", config.getOauthToken(),
-        "quarkus.kubernetes-client.ca-cert-data", config.getCaCertData(),
+        "quarkus.kubernetes-client.token", required(token, "a bearer token"),
+        "quarkus.kubernetes-client.ca-cert-data", required(config.getCaCertData(), "CA data"),
         "branchyard.test.registry", platform.registry());
   }
 
   @Override
   public void stop() {}
+
+  private static String required(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException(
+          "the platform's kubeconfig has no " + what + "; the tests need token auth and CA data");
+    }
+    return value;
+  }
 }

@@ -8,7 +8,7 @@ import java.util.Optional;
  *
  * @param projectDir the project root (failsafe passes it as {@code branchyard.project.dir})
  * @param stateDir where the local platform keeps its state ({@code branchyard.platform.state-dir},
- *     default {@code target/local-platform})
+ *     default {@code $TMPDIR/branchyard-it-<hash of the project dir>})
  * @param externalKubeconfig a cluster to use instead of the local platform
  * @param externalRegistry the registry to use with that cluster
  */
@@ -26,13 +26,22 @@ record TestSettings(
         Optional.ofNullable(System.getProperty("branchyard.platform.state-dir"))
             .or(() -> Optional.ofNullable(System.getenv("BRANCHYARD_STATE_DIR")))
             .map(Path::of)
-            .orElse(projectDir.resolve("target/local-platform"))
+            .orElse(defaultStateDir(projectDir))
             .toAbsolutePath();
     return new TestSettings(
         projectDir,
         stateDir,
         nonBlank(System.getenv("BRANCHYARD_TEST_KUBECONFIG")).map(Path::of),
         nonBlank(System.getenv("BRANCHYARD_TEST_REGISTRY")));
+  }
+
+  /**
+   * Short and outside the checkout: the hollow node's unix sockets live under the state dir, and
+   * socket paths must stay below 108 bytes (scripts/lib.sh allows at most 47 for the dir).
+   */
+  private static Path defaultStateDir(Path projectDir) {
+    String hash = Integer.toHexString(projectDir.toString().hashCode());
+    return Path.of(System.getProperty("java.io.tmpdir"), "branchyard-it-" + hash);
   }
 
   private static Optional<String> nonBlank(String value) {
