@@ -165,7 +165,7 @@ final class JGitTransport {
         || message.contains("Missing commit");
   }
 
-  private static String withoutUserInfo(String url) {
+  static String withoutUserInfo(String url) {
     try {
       return new URIish(url).setUser(null).setPass(null).toString();
     } catch (URISyntaxException notAUrl) {
