@@ -7,15 +7,20 @@ import dev.branchyard.spec.LoadedSpec;
 import dev.branchyard.spec.SpecCatalog;
 import dev.branchyard.testing.GitHttpServer;
 import dev.branchyard.testing.SpecYaml;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,28 +28,35 @@ import org.junit.jupiter.api.Test;
  * commits on the next tick.
  */
 @QuarkusTest
-@QuarkusTestResource(
-    value = GitSpecScheduleIT.SpecRepository.class,
-    restrictToAnnotatedClass = true)
+@TestProfile(GitSpecScheduleIT.WithSpecRepository.class)
 class GitSpecScheduleIT {
+
+  /** Its own profile, so its resource configures no other {@code @QuarkusTest}'s application. */
+  public static class WithSpecRepository implements QuarkusTestProfile {
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(SpecRepository.class));
+    }
+  }
 
   /** A git server holding {@code acme/specs}, configured as the application's spec source. */
   public static class SpecRepository implements QuarkusTestResourceLifecycleManager {
 
+    static Path root;
     static GitHttpServer server;
     static GitHttpServer.TestRepository repo;
 
     @Override
     public Map<String, String> start() {
       try {
-        server = GitHttpServer.start(Files.createTempDirectory("branchyard-spec-schedule-"));
+        root = Files.createTempDirectory("branchyard-spec-schedule-");
+        server = GitHttpServer.start(root);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       repo = server.createRepository("acme/specs");
       repo.commit("main", Map.of("env-specs/blog.yaml", SpecYaml.valid("blog", "web")), "one");
       return Map.of(
-          "quarkus.kubernetes-client.api-server-url", "https://127.0.0.1:9",
           "branchyard.git.github-base-url", server.baseUrl(),
           "branchyard.specs.directory.enabled", "false",
           "branchyard.specs.git.url", "acme/specs",
@@ -54,6 +66,12 @@ class GitSpecScheduleIT {
     @Override
     public void stop() {
       server.close();
+      // The server serves from root but does not own it: leave no temp directory behind.
+      try (Stream<Path> paths = Files.walk(root)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
