@@ -36,5 +36,10 @@ public sealed interface RefPolicy {
     public Pinned {
       Objects.requireNonNull(ref, "ref");
     }
+
+    /** Whether the pin is a full commit SHA, which needs no lookup in the repo's refs. */
+    public boolean isCommit() {
+      return GitNames.isFullSha(ref);
+    }
   }
 }
