@@ -56,7 +56,7 @@ trap 'exit 130' INT TERM
   while (($(now_s) < deadline)); do
     if curl -fsS "http://127.0.0.1:${PORT}/q/health/ready" >/dev/null 2>&1; then
       log "run: Branchyard is up"
-      log "run:   web page:   http://127.0.0.1:${PORT}/"
+      log "run:   specs:      http://127.0.0.1:${PORT}/api/specs"
       log "run:   readiness:  http://127.0.0.1:${PORT}/q/health/ready"
       [[ -n "${KUBECONFIG:-}" ]] && log "run:   kubeconfig: ${KUBECONFIG}"
       [[ -n "${BRANCHYARD_REGISTRY:-}" ]] && log "run:   registry:   ${BRANCHYARD_REGISTRY}"
