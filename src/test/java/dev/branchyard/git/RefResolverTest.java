@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.branchyard.git.GitAccessException.Reason;
 import dev.branchyard.spec.RemoteRefs;
+import dev.branchyard.testing.MutableClock;
 import dev.branchyard.testing.TestGitConfig;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -231,35 +229,6 @@ class RefResolverTest {
       } finally {
         active.decrementAndGet();
       }
-    }
-  }
-
-  /** A clock tests move by hand. */
-  private static final class MutableClock extends Clock {
-
-    private volatile Instant now;
-
-    MutableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 }

@@ -2,12 +2,10 @@ package dev.branchyard.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.branchyard.testing.MutableClock;
 import dev.branchyard.testing.SpecYaml;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +21,7 @@ class SpecCatalogTest {
   private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
 
   private final SpecParser parser = new SpecParser();
-  private final SteppingClock clock = new SteppingClock(T0);
+  private final MutableClock clock = new MutableClock(T0);
   private final SpecCatalog catalog = new SpecCatalog(clock);
 
   @Test
@@ -348,33 +346,5 @@ class SpecCatalogTest {
     SpecParseResult result = parser.parse(file, SpecYaml.invalid(stack));
     assertThat(result.isValid()).isFalse();
     return result;
-  }
-
-  /** A clock tests move by hand. */
-  private static final class SteppingClock extends Clock {
-    private Instant now;
-
-    SteppingClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
