@@ -1,0 +1,73 @@
+package dev.branchyard.build;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Settings of image naming and the registry client, prefix {@code branchyard.build}. */
+@ConfigMapping(prefix = "branchyard.build")
+public interface BuildConfig {
+
+  /**
+   * The registry built images are pushed to and looked up in, as {@code host[:port]}. The default
+   * is the conventional local registry; set it in any real installation.
+   */
+  @WithDefault("localhost:5000")
+  String registry();
+
+  /**
+   * A path put before every image's repository path, e.g. {@code branchyard} gives {@code
+   * <registry>/branchyard/acme/api}. Unset: images go directly under the repo's {@code owner/name}.
+   */
+  Optional<String> imagePrefix();
+
+  /** How long to wait for a registry (or its token service) to accept a connection. */
+  @WithDefault("5s")
+  Duration connectTimeout();
+
+  /** How long one request to a registry or its token service may take, once connected. */
+  @WithDefault("30s")
+  Duration requestTimeout();
+
+  /**
+   * How long a "this tag exists, with this digest" answer is reused. Only positive answers are
+   * kept: Branchyard's tags are content-addressed, so an existing tag keeps its digest, while a
+   * missing one may be pushed at any moment.
+   */
+  @WithDefault("5m")
+  Duration cacheTtl();
+
+  /** How many positive answers (and bearer tokens) are kept at most; the oldest go first. */
+  @WithDefault("1000")
+  int cacheMaxEntries();
+
+  /**
+   * Settings per registry, keyed by {@code host:port} or bare host (e.g. {@code
+   * branchyard.build.registries."ghcr.io".username}); a {@code host:port} key wins over the bare
+   * host. Registries without an entry are spoken to anonymously, over HTTPS unless they are {@code
+   * localhost} or {@code 127.0.0.1}.
+   */
+  Map<String, Registry> registries();
+
+  /** How to talk to one registry. */
+  interface Registry {
+
+    /**
+     * Speak plain HTTP instead of HTTPS. Only for registries on a trusted network: credentials and
+     * tokens cross it unencrypted.
+     */
+    @WithDefault("false")
+    boolean insecure();
+
+    /**
+     * The user name for the registry, or for its token service when it uses bearer tokens. Used
+     * with {@link #password()}.
+     */
+    Optional<String> username();
+
+    /** The password or access token belonging to {@link #username()}. */
+    Optional<String> password();
+  }
+}

@@ -1,0 +1,59 @@
+package dev.branchyard.build;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.branchyard.spec.BuildSpec;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The build beans are wired by Quarkus, and {@code branchyard.build.*} reads as documented. */
+@QuarkusTest
+@TestProfile(BuildConfigWiringTest.BuildSettings.class)
+class BuildConfigWiringTest {
+
+  public static class BuildSettings implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "quarkus.kubernetes-client.api-server-url", "https://127.0.0.1:9",
+          "branchyard.build.registry", "registry.example.com:5000",
+          "branchyard.build.image-prefix", "branchyard",
+          "branchyard.build.cache-ttl", "2m",
+          "branchyard.build.registries.\"registry.example.com\".username", "robot",
+          "branchyard.build.registries.\"registry.example.com\".password", "pw",
+          "branchyard.build.registries.\"registry.lan:5000\".insecure", "true");
+    }
+  }
+
+  @Inject BuildConfig config;
+  @Inject ImageRegistry registry;
+  @Inject ImageNamer namer;
+
+  @Test
+  void wiresTheOciClientBehindThePortAndNamesImagesInTheConfiguredRegistry() {
+    assertThat(registry).isInstanceOf(OciRegistryClient.class);
+    assertThat(
+            namer
+                .name("acme/api", "a".repeat(40), new BuildSpec("Dockerfile", ".", Map.of()))
+                .reference())
+        .startsWith("registry.example.com:5000/branchyard/acme/api:" + "a".repeat(40) + "-");
+  }
+
+  @Test
+  void readsPerRegistrySettingsAndKeepsDefaultsForUnsetKeys() {
+    assertThat(config.cacheTtl()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.cacheMaxEntries()).isEqualTo(1000);
+    assertThat(config.registries()).containsOnlyKeys("registry.example.com", "registry.lan:5000");
+    assertThat(config.registries().get("registry.example.com").username()).contains("robot");
+    assertThat(config.registries().get("registry.example.com").insecure()).isFalse();
+    assertThat(config.registries().get("registry.lan:5000").insecure()).isTrue();
+    assertThat(config.registries().get("registry.lan:5000").password()).isEmpty();
+  }
+}

@@ -1,0 +1,51 @@
+package dev.branchyard.testing;
+
+import dev.branchyard.build.BuildConfig;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** A {@link BuildConfig} for tests that construct the build classes without Quarkus. */
+public record TestBuildConfig(
+    String registry,
+    Optional<String> imagePrefix,
+    Duration connectTimeout,
+    Duration requestTimeout,
+    Duration cacheTtl,
+    int cacheMaxEntries,
+    Map<String, Registry> registries)
+    implements BuildConfig {
+
+  /** The defaults of {@link BuildConfig}, except timeouts short enough for tests. */
+  public static TestBuildConfig defaults() {
+    return new TestBuildConfig(
+        "localhost:5000",
+        Optional.empty(),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(5),
+        1000,
+        Map.of());
+  }
+
+  /** Adds settings for one registry, keyed by {@code host[:port]}. */
+  public TestBuildConfig withRegistry(
+      String key, boolean insecure, String username, String password) {
+    Map<String, Registry> all = new HashMap<>(registries);
+    all.put(
+        key,
+        new TestRegistry(insecure, Optional.ofNullable(username), Optional.ofNullable(password)));
+    return new TestBuildConfig(
+        registry, imagePrefix, connectTimeout, requestTimeout, cacheTtl, cacheMaxEntries, all);
+  }
+
+  public TestBuildConfig withCacheTtl(Duration ttl) {
+    return new TestBuildConfig(
+        registry, imagePrefix, connectTimeout, requestTimeout, ttl, cacheMaxEntries, registries);
+  }
+
+  /** One registry's settings. */
+  public record TestRegistry(boolean insecure, Optional<String> username, Optional<String> password)
+      implements Registry {}
+}
