@@ -2,11 +2,14 @@ package dev.branchyard.build;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** Settings of image naming and the registry client, prefix {@code branchyard.build}. */
+/**
+ * Settings of image naming, the registry client and the builders, prefix {@code branchyard.build}.
+ */
 @ConfigMapping(prefix = "branchyard.build")
 public interface BuildConfig {
 
@@ -50,6 +53,29 @@ public interface BuildConfig {
    * localhost} or {@code 127.0.0.1}.
    */
   Map<String, Registry> registries();
+
+  /**
+   * How long building and pushing one image may take, from the start of {@code buildah bud} to the
+   * end of the push. A build still running then is killed (with all its processes) and fails with
+   * reason {@code TIMEOUT}.
+   */
+  @WithDefault("30m")
+  Duration timeout();
+
+  /** Settings of the {@code local} backend: buildah processes on the Branchyard host. */
+  Local local();
+
+  /** Settings of the {@code local} backend. */
+  interface Local {
+
+    /**
+     * The directory holding buildah's storage, run state, temp files and the per-build checkouts
+     * (see {@link LocalBuildahBuilder} for the layout). Unset: {@code branchyard-buildah} in the
+     * JVM temp directory. Keep the path short: buildah's run-state paths must fit socket path
+     * limits.
+     */
+    Optional<Path> workDir();
+  }
 
   /** How to talk to one registry. */
   interface Registry {

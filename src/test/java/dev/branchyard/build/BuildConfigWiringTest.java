@@ -33,6 +33,7 @@ class BuildConfigWiringTest {
   @Inject BuildConfig config;
   @Inject ImageRegistry registry;
   @Inject ImageNamer namer;
+  @Inject ImageBuilder builder;
 
   @Test
   void wiresTheOciClientBehindThePortAndNamesImagesInTheConfiguredRegistry() {
@@ -45,11 +46,18 @@ class BuildConfigWiringTest {
   }
 
   @Test
+  void wiresTheLocalBuildahBuilderBehindTheBuilderPort() {
+    assertThat(builder).isInstanceOf(LocalBuildahBuilder.class);
+  }
+
+  @Test
   void readsPerRegistrySettingsAndKeepsDefaultsForUnsetKeys() {
     assertThat(config.cacheTtl()).isEqualTo(Duration.ofMinutes(2));
     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.cacheMaxEntries()).isEqualTo(1000);
+    assertThat(config.timeout()).isEqualTo(Duration.ofMinutes(30));
+    assertThat(config.local().workDir()).isEmpty();
     assertThat(config.registries()).containsOnlyKeys("registry.example.com", "registry.lan:5000");
     assertThat(config.registries().get("registry.example.com").username()).contains("robot");
     assertThat(config.registries().get("registry.example.com").insecure()).isFalse();

@@ -1,6 +1,7 @@
 package dev.branchyard.testing;
 
 import dev.branchyard.build.BuildConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +15,9 @@ public record TestBuildConfig(
     Duration requestTimeout,
     Duration cacheTtl,
     int cacheMaxEntries,
-    Map<String, Registry> registries)
+    Map<String, Registry> registries,
+    Duration timeout,
+    Local local)
     implements BuildConfig {
 
   /** The defaults of {@link BuildConfig}, except timeouts short enough for tests. */
@@ -26,7 +29,9 @@ public record TestBuildConfig(
         Duration.ofSeconds(5),
         Duration.ofMinutes(5),
         1000,
-        Map.of());
+        Map.of(),
+        Duration.ofMinutes(5),
+        new TestLocal(Optional.empty()));
   }
 
   /** Adds settings for one registry, keyed by {@code host[:port]}. */
@@ -37,13 +42,60 @@ public record TestBuildConfig(
         key,
         new TestRegistry(insecure, Optional.ofNullable(username), Optional.ofNullable(password)));
     return new TestBuildConfig(
-        registry, imagePrefix, connectTimeout, requestTimeout, cacheTtl, cacheMaxEntries, all);
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        cacheTtl,
+        cacheMaxEntries,
+        all,
+        timeout,
+        local);
   }
 
   public TestBuildConfig withCacheTtl(Duration ttl) {
     return new TestBuildConfig(
-        registry, imagePrefix, connectTimeout, requestTimeout, ttl, cacheMaxEntries, registries);
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        ttl,
+        cacheMaxEntries,
+        registries,
+        timeout,
+        local);
   }
+
+  /** Limits building and pushing one image to {@code buildTimeout}. */
+  public TestBuildConfig withTimeout(Duration buildTimeout) {
+    return new TestBuildConfig(
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        cacheTtl,
+        cacheMaxEntries,
+        registries,
+        buildTimeout,
+        local);
+  }
+
+  /** Puts the local builder's storage and checkouts under {@code workDir}. */
+  public TestBuildConfig withLocalWorkDir(Path workDir) {
+    return new TestBuildConfig(
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        cacheTtl,
+        cacheMaxEntries,
+        registries,
+        timeout,
+        new TestLocal(Optional.of(workDir)));
+  }
+
+  /** The local builder's settings. */
+  public record TestLocal(Optional<Path> workDir) implements Local {}
 
   /** One registry's settings. */
   public record TestRegistry(boolean insecure, Optional<String> username, Optional<String> password)

@@ -1,0 +1,131 @@
+package dev.branchyard.git;
+
+import dev.branchyard.git.GitAccessException.Reason;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.util.FileUtils;
+
+/**
+ * {@link GitCheckout} over JGit: fetches just the one commit (depth 1, no tags) into a bare
+ * repository next to the target, writes the commit's tree into the target and deletes the bare
+ * repository. Writing the tree ourselves keeps {@code .git} out of the build context and never
+ * needs a working-copy index.
+ */
+@ApplicationScoped
+public class JGitCheckout implements GitCheckout {
+
+  private static final String FETCHED_REF = "refs/branchyard/fetched";
+
+  private final JGitTransport transport;
+
+  public JGitCheckout(GitConfig config) {
+    this.transport = new JGitTransport(config);
+  }
+
+  @Override
+  public void checkout(String repo, String commit, Path target) throws GitAccessException {
+    if (!ObjectId.isId(commit)) {
+      throw new IllegalArgumentException("not a full 40-hex commit SHA: " + commit);
+    }
+    String url = transport.urlOf(repo);
+    Path gitDir = target.resolveSibling(target.getFileName() + ".git");
+    try (Git git = Git.init().setBare(true).setGitDir(gitDir.toFile()).call()) {
+      disableAutoGc(repo, git.getRepository());
+      transport
+          .configure(
+              git.fetch()
+                  .setRemote(url)
+                  .setRefSpecs(new RefSpec(commit + ":" + FETCHED_REF))
+                  .setDepth(1)
+                  .setTagOpt(TagOpt.NO_TAGS),
+              url)
+          .call();
+      writeTree(repo, git.getRepository(), ObjectId.fromString(commit), target);
+    } catch (GitAPIException | RuntimeException e) {
+      throw transport.failure(repo, url, e);
+    } finally {
+      try {
+        FileUtils.delete(
+            gitDir.toFile(), FileUtils.RECURSIVE | FileUtils.RETRY | FileUtils.SKIP_MISSING);
+      } catch (IOException e) {
+        // The checkout is done (or failed on its own); the caller deletes the parent directory.
+      }
+    }
+  }
+
+  private static void writeTree(String repo, Repository db, ObjectId commitId, Path target)
+      throws GitAccessException {
+    Path root = target.toAbsolutePath().normalize();
+    try (RevWalk walk = new RevWalk(db);
+        TreeWalk tree = new TreeWalk(db)) {
+      Files.createDirectories(root);
+      RevCommit commit = walk.parseCommit(commitId);
+      tree.addTree(commit.getTree());
+      tree.setRecursive(true);
+      while (tree.next()) {
+        Path file = root.resolve(tree.getPathString()).normalize();
+        // A crafted tree could name "../x"; nothing may land outside the build context.
+        if (!file.startsWith(root)) {
+          throw new GitAccessException(
+              repo, Reason.PROTOCOL, "the commit names a path outside its tree: " + file, null);
+        }
+        FileMode mode = tree.getFileMode(0);
+        Files.createDirectories(file.getParent());
+        if (mode == FileMode.SYMLINK) {
+          String link = new String(db.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+          Files.createSymbolicLink(file, Path.of(link));
+        } else if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {
+          try (OutputStream out = Files.newOutputStream(file)) {
+            db.open(tree.getObjectId(0)).copyTo(out);
+          }
+          if (mode == FileMode.EXECUTABLE_FILE) {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            permissions.add(PosixFilePermission.OWNER_EXECUTE);
+            permissions.add(PosixFilePermission.GROUP_EXECUTE);
+            permissions.add(PosixFilePermission.OTHERS_EXECUTE);
+            Files.setPosixFilePermissions(file, permissions);
+          }
+        }
+        // Submodules (gitlinks) are not fetched: their commits live in other repositories.
+      }
+    } catch (IOException e) {
+      throw new GitAccessException(
+          repo,
+          Reason.PROTOCOL,
+          "commit " + commitId.name() + " cannot be written out: " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** As in {@link JGitFiles}: no background gc writing while the repository is deleted. */
+  private static void disableAutoGc(String repo, Repository db) throws GitAccessException {
+    try {
+      StoredConfig config = db.getConfig();
+      config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+      config.setBoolean(
+          ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+      config.save();
+    } catch (IOException e) {
+      throw new GitAccessException(
+          repo, Reason.PROTOCOL, "cannot configure the scratch repository: " + e.getMessage(), e);
+    }
+  }
+}
