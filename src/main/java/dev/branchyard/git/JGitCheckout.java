@@ -9,17 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
-import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FileUtils;
 
@@ -32,8 +26,6 @@ import org.eclipse.jgit.util.FileUtils;
 @ApplicationScoped
 public class JGitCheckout implements GitCheckout {
 
-  private static final String FETCHED_REF = "refs/branchyard/fetched";
-
   private final JGitTransport transport;
 
   public JGitCheckout(GitConfig config) {
@@ -42,25 +34,16 @@ public class JGitCheckout implements GitCheckout {
 
   @Override
   public void checkout(String repo, String commit, Path target) throws GitAccessException {
-    if (!ObjectId.isId(commit)) {
-      throw new IllegalArgumentException("not a full 40-hex commit SHA: " + commit);
-    }
-    String url = transport.urlOf(repo);
     Path gitDir = target.resolveSibling(target.getFileName() + ".git");
-    try (Git git = Git.init().setBare(true).setGitDir(gitDir.toFile()).call()) {
-      disableAutoGc(repo, git.getRepository());
-      transport
-          .configure(
-              git.fetch()
-                  .setRemote(url)
-                  .setRefSpecs(new RefSpec(commit + ":" + FETCHED_REF))
-                  .setDepth(1)
-                  .setTagOpt(TagOpt.NO_TAGS),
-              url)
-          .call();
-      writeTree(repo, git.getRepository(), ObjectId.fromString(commit), target);
-    } catch (GitAPIException | RuntimeException e) {
-      throw transport.failure(repo, url, e);
+    try {
+      transport.withCommit(
+          repo,
+          commit,
+          gitDir,
+          (db, commitId) -> {
+            writeTree(repo, db, commitId, target);
+            return null;
+          });
     } finally {
       try {
         FileUtils.delete(
@@ -112,20 +95,6 @@ public class JGitCheckout implements GitCheckout {
           Reason.PROTOCOL,
           "commit " + commitId.name() + " cannot be written out: " + e.getMessage(),
           e);
-    }
-  }
-
-  /** As in {@link JGitFiles}: no background gc writing while the repository is deleted. */
-  private static void disableAutoGc(String repo, Repository db) throws GitAccessException {
-    try {
-      StoredConfig config = db.getConfig();
-      config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
-      config.setBoolean(
-          ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
-      config.save();
-    } catch (IOException e) {
-      throw new GitAccessException(
-          repo, Reason.PROTOCOL, "cannot configure the scratch repository: " + e.getMessage(), e);
     }
   }
 }

@@ -3,24 +3,17 @@ package dev.branchyard.git;
 import dev.branchyard.git.GitAccessException.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.LargeObjectException;
-import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.transport.RefSpec;
-import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FileUtils;
 import org.jboss.logging.Logger;
@@ -39,8 +32,6 @@ public class JGitFiles implements GitFiles {
   /** Bigger files are not configuration; refusing them bounds the memory one read may take. */
   static final int MAX_FILE_BYTES = 1024 * 1024;
 
-  private static final String FETCHED_REF = "refs/branchyard/fetched";
-
   private final JGitTransport transport;
   private final Optional<Path> scratchDir;
 
@@ -51,43 +42,12 @@ public class JGitFiles implements GitFiles {
 
   @Override
   public Optional<String> read(String repo, String commit, String path) throws GitAccessException {
-    if (!ObjectId.isId(commit)) {
-      throw new IllegalArgumentException("not a full 40-hex commit SHA: " + commit);
-    }
-    String url = transport.urlOf(repo);
     Path gitDir = createScratchRepository(repo);
-    try (Git git = Git.init().setBare(true).setGitDir(gitDir.toFile()).call()) {
-      disableAutoGc(git.getRepository());
-      transport
-          .configure(
-              git.fetch()
-                  .setRemote(url)
-                  .setRefSpecs(new RefSpec(commit + ":" + FETCHED_REF))
-                  .setDepth(1)
-                  .setTagOpt(TagOpt.NO_TAGS),
-              url)
-          .call();
-      return readFile(repo, git.getRepository(), ObjectId.fromString(commit), path);
-    } catch (GitAPIException | RuntimeException e) {
-      throw transport.failure(repo, url, e);
+    try {
+      return transport.withCommit(
+          repo, commit, gitDir, (db, commitId) -> readFile(repo, db, commitId, path));
     } finally {
       deleteQuietly(gitDir);
-    }
-  }
-
-  /**
-   * JGit may start a background gc after a fetch; it would write into the directory while it is
-   * being deleted, and there is nothing worth compacting in a one-commit repository.
-   */
-  private static void disableAutoGc(Repository db) {
-    try {
-      StoredConfig config = db.getConfig();
-      config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
-      config.setBoolean(
-          ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
-      config.save();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -10,12 +10,21 @@ import java.net.SocketTimeoutException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.TransportCommand;
+import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.internal.JGitText;
+import org.eclipse.jgit.lib.ConfigConstants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
@@ -75,6 +84,58 @@ final class JGitTransport {
                                     user ->
                                         new UsernamePasswordCredentialsProvider(
                                             user, c.password().orElse("")))));
+  }
+
+  /** Reads what a caller needs from one fetched commit. */
+  interface CommitReader<T> {
+    T read(Repository db, ObjectId commit) throws GitAccessException;
+  }
+
+  private static final String FETCHED_REF = "refs/branchyard/fetched";
+
+  /**
+   * Fetches exactly {@code commit} (depth 1, no tags, no clone) into a new bare repository at
+   * {@code gitDir} and hands it to {@code reader}. The caller deletes {@code gitDir} afterwards.
+   *
+   * @throws IllegalArgumentException if {@code commit} is not a full 40-hex SHA
+   */
+  <T> T withCommit(String repo, String commit, Path gitDir, CommitReader<T> reader)
+      throws GitAccessException {
+    if (!ObjectId.isId(commit)) {
+      throw new IllegalArgumentException("not a full 40-hex commit SHA: " + commit);
+    }
+    String url = urlOf(repo);
+    try (Git git = Git.init().setBare(true).setGitDir(gitDir.toFile()).call()) {
+      disableAutoGc(repo, git.getRepository());
+      configure(
+              git.fetch()
+                  .setRemote(url)
+                  .setRefSpecs(new RefSpec(commit + ":" + FETCHED_REF))
+                  .setDepth(1)
+                  .setTagOpt(TagOpt.NO_TAGS),
+              url)
+          .call();
+      return reader.read(git.getRepository(), ObjectId.fromString(commit));
+    } catch (GitAPIException | RuntimeException e) {
+      throw failure(repo, url, e);
+    }
+  }
+
+  /**
+   * JGit may start a background gc after a fetch; it would write into the directory while it is
+   * being deleted, and there is nothing worth compacting in a one-commit repository.
+   */
+  private static void disableAutoGc(String repo, Repository db) throws GitAccessException {
+    try {
+      StoredConfig config = db.getConfig();
+      config.setInt(ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTO, 0);
+      config.setBoolean(
+          ConfigConstants.CONFIG_GC_SECTION, null, ConfigConstants.CONFIG_KEY_AUTODETACH, false);
+      config.save();
+    } catch (IOException e) {
+      throw new GitAccessException(
+          repo, Reason.PROTOCOL, "cannot configure the scratch repository: " + e.getMessage(), e);
+    }
   }
 
   /** Maps a JGit failure to the reason a user can act on, naming the repo and what to check. */
