@@ -42,7 +42,9 @@ cmd_start() {
   mkdir -p "${REG_DIR}/data" "${REG_DIR}/pids" "${REG_DIR}/logs"
 
   local port addr
-  port="$(free_port)"
+  # BRANCHYARD_REGISTRY_PORT: a fixed port (tests stop a registry and start it again where
+  # clients already look for it); unset, a free one.
+  port="${BRANCHYARD_REGISTRY_PORT:-$(free_port)}"
   addr="127.0.0.1:${port}"
   # No auth (local only), delete enabled (tests clean up), no debug server
   # (it would need another port), no health-check goroutine noise.

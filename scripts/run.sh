@@ -16,12 +16,14 @@ parse_state_dir "$@"
 "${BY_SCRIPTS_DIR}/prereqs.sh" openjdk-17-jdk-headless unzip make
 
 started_platform=false
+local_platform=false
 if [[ -n "${KUBECONFIG:-}" ]]; then
   log "run: using the cluster of KUBECONFIG=${KUBECONFIG}"
 elif [[ -f "$HOME/.kube/config" ]]; then
   log "run: using the cluster of ~/.kube/config"
 else
   log "run: no KUBECONFIG and no ~/.kube/config: starting the local platform in ${STATE_DIR}"
+  local_platform=true
   if [[ ! -f "${STATE_DIR}/env" ]]; then
     started_platform=true
   fi
@@ -30,6 +32,18 @@ else
   # shellcheck disable=SC1091
   source "${STATE_DIR}/env"
   set +a
+fi
+
+if [[ "$local_platform" == true ]]; then
+  # The local platform: install Branchyard's CRDs and namespace (k8s/ does this on a real
+  # cluster), and build into the platform's registry.
+  kubectl="${BRANCHYARD_CACHE_DIR}/k8s-v1.20.2/bin/kubectl"
+  "$kubectl" --kubeconfig "$KUBECONFIG" apply -f k8s/crds/ >/dev/null
+  "$kubectl" --kubeconfig "$KUBECONFIG" wait --for condition=established --timeout=60s \
+    -f k8s/crds/ >/dev/null
+  "$kubectl" --kubeconfig "$KUBECONFIG" apply -f k8s/namespace.yaml >/dev/null
+  export QUARKUS_KUBERNETES_CLIENT_NAMESPACE="${QUARKUS_KUBERNETES_CLIENT_NAMESPACE:-branchyard}"
+  export BRANCHYARD_BUILD_REGISTRY="${BRANCHYARD_BUILD_REGISTRY:-${BRANCHYARD_REGISTRY}}"
 fi
 
 if port_in_use "$PORT"; then

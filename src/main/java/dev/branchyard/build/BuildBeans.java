@@ -1,10 +1,13 @@
 package dev.branchyard.build;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
-/** Builds the pure build classes from {@link BuildConfig}, so they stay free of CDI and config. */
+/** Builds the build classes from {@link BuildConfig}, so they stay free of CDI and config. */
 @ApplicationScoped
 public class BuildBeans {
 
@@ -13,5 +16,49 @@ public class BuildBeans {
   @Singleton
   ImageNamer imageNamer(BuildConfig config) {
     return new ImageNamer(config.registry(), config.imagePrefix().orElse(""));
+  }
+
+  @Produces
+  @Singleton
+  KubernetesBuildStatusWriter statusWriter(KubernetesClient client) {
+    return new KubernetesBuildStatusWriter(client);
+  }
+
+  void closeStatusWriter(@Disposes KubernetesBuildStatusWriter writer) {
+    writer.close();
+  }
+
+  @Produces
+  @Singleton
+  BuildSecrets buildSecrets(KubernetesClient client) {
+    return new KubernetesBuildSecrets(client);
+  }
+
+  @Produces
+  @Singleton
+  BuildCoordinator coordinator(
+      ImageRegistry registry,
+      ImageBuilder builder,
+      KubernetesBuildStatusWriter statuses,
+      BuildSecrets secrets,
+      BuildLogStore logs,
+      BuildConfig config,
+      Clock clock) {
+    return new BuildCoordinator(
+        registry,
+        builder,
+        statuses,
+        secrets,
+        logs,
+        new BuildCoordinator.Settings(
+            config.concurrency(),
+            config.maxAttempts(),
+            config.retryDelay(),
+            config.registryRetryDelay()),
+        clock);
+  }
+
+  void closeCoordinator(@Disposes BuildCoordinator coordinator) {
+    coordinator.close();
   }
 }

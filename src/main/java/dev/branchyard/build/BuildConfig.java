@@ -62,6 +62,31 @@ public interface BuildConfig {
   @WithDefault("30m")
   Duration timeout();
 
+  /**
+   * How many builds run at once; the others wait in a first-in, first-out queue whose position each
+   * waiting build shows in its status.
+   */
+  @WithDefault("2")
+  int concurrency();
+
+  /**
+   * How many times a build runs when it fails for infrastructure reasons (git, registry, buildah or
+   * the node failing). A failing Dockerfile or a timeout is never retried.
+   */
+  @WithDefault("3")
+  int maxAttempts();
+
+  /** The delay before the second attempt of a build; it doubles for each further attempt. */
+  @WithDefault("30s")
+  Duration retryDelay();
+
+  /**
+   * How long to wait before asking an unreachable registry (or for a missing build-argument Secret)
+   * again; the build stays {@code Pending} with the error meanwhile.
+   */
+  @WithDefault("15s")
+  Duration registryRetryDelay();
+
   /** Settings of the {@code local} backend: buildah processes on the Branchyard host. */
   Local local();
 

@@ -18,14 +18,11 @@ import dev.branchyard.lifecycle.Trigger;
 import dev.branchyard.lifecycle.TriggerSource;
 import dev.branchyard.testing.LocalPlatform;
 import dev.branchyard.testing.LocalPlatformExtension;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,19 +36,7 @@ class BranchyardCrdsIT {
 
   @BeforeAll
   static void installCrds(LocalPlatform platform, KubernetesClient client) {
-    List<HasMetadata> crds =
-        ClusterManifests.load(client, platform.projectDir()).stream()
-            .filter(CustomResourceDefinition.class::isInstance)
-            .toList();
-    ClusterManifests.apply(client, crds);
-    for (HasMetadata crd : crds) {
-      client
-          .apiextensions()
-          .v1()
-          .customResourceDefinitions()
-          .withName(crd.getMetadata().getName())
-          .waitUntilCondition(BranchyardCrdsIT::established, 60, TimeUnit.SECONDS);
-    }
+    ClusterManifests.installCrds(client, platform.projectDir());
     namespace = "crds-" + UUID.randomUUID().toString().substring(0, 8);
     client
         .resource(
@@ -151,11 +136,5 @@ class BranchyardCrdsIT {
             "octocat",
             false),
         "8h");
-  }
-
-  private static boolean established(CustomResourceDefinition crd) {
-    return crd.getStatus() != null
-        && crd.getStatus().getConditions().stream()
-            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.branchyard.platform;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -11,16 +12,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The manifests of {@code k8s/}, in the order its kustomization lists them. */
-final class ClusterManifests {
+public final class ClusterManifests {
 
   static final String FIELD_MANAGER = "branchyard-it";
 
   private ClusterManifests() {}
 
   /** Every object named by {@code k8s/kustomization.yaml}, parsed with the client's model. */
-  static List<HasMetadata> load(KubernetesClient client, Path projectDir) {
+  public static List<HasMetadata> load(KubernetesClient client, Path projectDir) {
     Path k8s = projectDir.resolve("k8s");
     List<HasMetadata> objects = new ArrayList<>();
     for (String file : kustomizationResources(k8s)) {
@@ -33,13 +35,38 @@ final class ClusterManifests {
     return objects;
   }
 
-  static void apply(KubernetesClient client, List<HasMetadata> objects) {
+  public static void apply(KubernetesClient client, List<HasMetadata> objects) {
     for (HasMetadata object : objects) {
       client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
   }
 
   @SuppressWarnings("unchecked")
+  /** Applies the CRDs of {@code k8s/} and waits until the API server serves them. */
+  public static void installCrds(KubernetesClient client, Path projectDir) {
+    List<HasMetadata> crds =
+        load(client, projectDir).stream()
+            .filter(CustomResourceDefinition.class::isInstance)
+            .toList();
+    apply(client, crds);
+    for (HasMetadata crd : crds) {
+      client
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(ClusterManifests::established, 60, TimeUnit.SECONDS);
+    }
+  }
+
+  private static boolean established(CustomResourceDefinition crd) {
+    return crd != null
+        && crd.getStatus() != null
+        && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
+            .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   private static List<String> kustomizationResources(Path k8s) {
     try {
       Map<String, Object> kustomization =

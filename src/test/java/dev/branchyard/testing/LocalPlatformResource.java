@@ -1,11 +1,14 @@
 package dev.branchyard.testing;
 
+import dev.branchyard.platform.ClusterManifests;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Points a {@code @QuarkusTest} at the local platform. Never stops it: the platform outlives one
+ * Points a {@code @QuarkusTest} at the local platform, with Branchyard's CRDs installed (as {@code
+ * k8s/} would install them), so controllers can start. Never stops it: the platform outlives one
  * Quarkus application and is stopped once, when the test JVM exits.
  */
 public class LocalPlatformResource implements QuarkusTestResourceLifecycleManager {
@@ -13,6 +16,9 @@ public class LocalPlatformResource implements QuarkusTestResourceLifecycleManage
   @Override
   public Map<String, String> start() {
     LocalPlatform platform = LocalPlatform.get();
+    try (KubernetesClient client = platform.newClient()) {
+      ClusterManifests.installCrds(client, platform.projectDir());
+    }
     Config config = platform.clientConfig();
     // A kubeconfig's user token lands in the "auto" token (refreshable), not the fixed one.
     String token =

@@ -35,12 +35,26 @@ public final class LocalRegistry implements AutoCloseable {
     this.address = address;
   }
 
-  /** Starts a registry in a new state directory. */
+  /** Starts a registry in a new state directory, on a free port. */
   public static LocalRegistry start() throws IOException {
+    return start(0);
+  }
+
+  /**
+   * Starts a registry in a new state directory on loopback port {@code port} (0: a free one); a
+   * test can ask for a registry where a client already looks, to play a registry coming back.
+   */
+  public static LocalRegistry start(int port) throws IOException {
     Path script = TestSettings.fromEnvironment().projectDir().resolve("scripts/registry.sh");
     Path stateDir = Files.createTempDirectory(Path.of("/tmp"), "by-reg-");
     try {
-      run(List.of("bash", script.toString(), "start", "--state-dir", stateDir.toString()));
+      List<String> command =
+          List.of("bash", script.toString(), "start", "--state-dir", stateDir.toString());
+      ProcessBuilder builder = new ProcessBuilder(command);
+      if (port != 0) {
+        builder.environment().put("BRANCHYARD_REGISTRY_PORT", Integer.toString(port));
+      }
+      runProcess(builder, command);
       String address =
           Files.readString(stateDir.resolve("registry/address"), StandardCharsets.UTF_8).strip();
       return new LocalRegistry(script, stateDir, address);

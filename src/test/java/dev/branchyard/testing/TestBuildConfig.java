@@ -94,6 +94,28 @@ public record TestBuildConfig(
         new TestLocal(Optional.of(workDir)));
   }
 
+  // The queue's settings reach BuildCoordinator as BuildCoordinator.Settings; tests that vary them
+  // build that record directly, so here they are the defaults of BuildConfig.
+  @Override
+  public int concurrency() {
+    return 2;
+  }
+
+  @Override
+  public int maxAttempts() {
+    return 3;
+  }
+
+  @Override
+  public Duration retryDelay() {
+    return Duration.ofSeconds(30);
+  }
+
+  @Override
+  public Duration registryRetryDelay() {
+    return Duration.ofSeconds(15);
+  }
+
   /** The local builder's settings. */
   public record TestLocal(Optional<Path> workDir) implements Local {}
 

@@ -1,0 +1,199 @@
+package dev.branchyard.build;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How environments ask for images: one {@link ImageBuild} per target image, named after it, owned
+ * by every environment that needs it.
+ *
+ * <p>{@link #request} creates the build or, if another environment asked first, adds the new owner
+ * to it (with optimistic locking, so concurrent requests neither lose owners nor create a second
+ * build). {@link #release} removes an owner; a build that no owner needs any more is cancelled by
+ * the controller. When an owner is deleted, Kubernetes' garbage collector removes it from the
+ * build, and deletes the build with its last owner, which stops it too.
+ *
+ * <p>Builds created here carry the label {@value #LIFETIME_LABEL}={@value #LIFETIME_OWNED}; builds
+ * created by hand (without it) live until they are deleted.
+ */
+@ApplicationScoped
+public class ImageBuildRequests {
+
+  /** Marks builds that live only as long as an owner needs them. */
+  public static final String LIFETIME_LABEL = "branchyard.dev/lifetime";
+
+  public static final String LIFETIME_OWNED = "while-owned";
+
+  private static final int MAX_CONFLICT_RETRIES = 20;
+
+  private final KubernetesClient client;
+
+  public ImageBuildRequests(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * The name of the {@code ImageBuild} for {@code image}: readable (the image's last path segment
+   * and the start of its tag) and unique (a hash of the whole reference), at most 63 characters.
+   */
+  public static String nameFor(String image) {
+    ImageRef ref = ImageRef.parse(image);
+    String repository = ref.repository();
+    String base = repository.substring(repository.lastIndexOf('/') + 1);
+    String readable =
+        (base + "-" + ref.tag().substring(0, Math.min(7, ref.tag().length())))
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9-]+", "-")
+            .replaceAll("-+", "-")
+            .replaceAll("^-|-$", "");
+    if (readable.length() > 40) {
+      readable = readable.substring(0, 40).replaceAll("-$", "");
+    }
+    return (readable.isEmpty() ? "image" : readable) + "-" + sha256(image).substring(0, 12);
+  }
+
+  /**
+   * Whether a build is still needed: builds created by {@link #request} while at least one owner
+   * remains, and builds created by hand always.
+   */
+  public static boolean isNeeded(ImageBuild build) {
+    Map<String, String> labels = build.getMetadata().getLabels();
+    boolean owned = labels != null && LIFETIME_OWNED.equals(labels.get(LIFETIME_LABEL));
+    List<OwnerReference> owners = build.getMetadata().getOwnerReferences();
+    return !owned || (owners != null && !owners.isEmpty());
+  }
+
+  /**
+   * Asks for the image {@code spec} describes on behalf of {@code owner}, which must live in
+   * Branchyard's namespace (owner references cannot cross namespaces).
+   *
+   * @return the build, as the API server has it after the request
+   */
+  public ImageBuild request(HasMetadata owner, ImageBuildSpec spec) {
+    Objects.requireNonNull(owner.getMetadata().getUid(), "the owner must exist (have a uid)");
+    String name = nameFor(spec.image());
+    OwnerReference reference = ownerReference(owner);
+    for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      ImageBuild existing = builds().withName(name).get();
+      if (existing == null) {
+        ImageBuild created = new ImageBuild(name, spec);
+        created.getMetadata().setLabels(Map.of(LIFETIME_LABEL, LIFETIME_OWNED));
+        created.getMetadata().setOwnerReferences(List.of(reference));
+        try {
+          return builds().resource(created).create();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) {
+            throw e;
+          }
+          continue; // someone else created it first: attach to theirs
+        }
+      }
+      if (!Objects.equals(existing.getSpec(), spec)) {
+        throw new IllegalStateException(
+            "ImageBuild "
+                + name
+                + " already builds "
+                + existing.getSpec().image()
+                + " with other inputs; image names must be unique per build inputs");
+      }
+      List<OwnerReference> owners = owners(existing);
+      if (owners.stream().anyMatch(o -> o.getUid().equals(reference.getUid()))) {
+        return existing;
+      }
+      owners.add(reference);
+      existing.getMetadata().setOwnerReferences(owners);
+      try {
+        return builds().resource(existing).update();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "could not add "
+            + owner.getMetadata().getName()
+            + " to ImageBuild "
+            + name
+            + ": it kept changing ("
+            + MAX_CONFLICT_RETRIES
+            + " conflicts)");
+  }
+
+  /**
+   * {@code owner} no longer needs the build {@code name}; the last owner's release cancels it.
+   * Releasing a build that is gone or not owned by {@code owner} does nothing.
+   */
+  public void release(HasMetadata owner, String name) {
+    String uid = owner.getMetadata().getUid();
+    for (int attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      ImageBuild existing = builds().withName(name).get();
+      if (existing == null) {
+        return;
+      }
+      List<OwnerReference> owners = owners(existing);
+      if (!owners.removeIf(o -> o.getUid().equals(uid))) {
+        return;
+      }
+      existing.getMetadata().setOwnerReferences(owners);
+      try {
+        builds().resource(existing).update();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return;
+        }
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+    throw new IllegalStateException("could not release ImageBuild " + name + ": it kept changing");
+  }
+
+  private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+          ImageBuild,
+          io.fabric8.kubernetes.api.model.KubernetesResourceList<ImageBuild>,
+          io.fabric8.kubernetes.client.dsl.Resource<ImageBuild>>
+      builds() {
+    return client.resources(ImageBuild.class).inNamespace(client.getNamespace());
+  }
+
+  private static List<OwnerReference> owners(ImageBuild build) {
+    List<OwnerReference> owners = build.getMetadata().getOwnerReferences();
+    return owners == null ? new ArrayList<>() : new ArrayList<>(owners);
+  }
+
+  private static OwnerReference ownerReference(HasMetadata owner) {
+    // Not a controller reference: several environments own one build, none of them controls it.
+    return new OwnerReferenceBuilder()
+        .withApiVersion(owner.getApiVersion())
+        .withKind(owner.getKind())
+        .withName(owner.getMetadata().getName())
+        .withUid(owner.getMetadata().getUid())
+        .build();
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
