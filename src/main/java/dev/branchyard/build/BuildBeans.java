@@ -1,8 +1,14 @@
 package dev.branchyard.build;
 
+import dev.branchyard.git.GitCheckout;
+import dev.branchyard.git.GitConfig;
+import dev.branchyard.git.RepoLocator;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /** Builds the pure build classes from {@link BuildConfig}, so they stay free of CDI and config. */
 @ApplicationScoped
@@ -13,5 +19,27 @@ public class BuildBeans {
   @Singleton
   ImageNamer imageNamer(BuildConfig config) {
     return new ImageNamer(config.registry(), config.imagePrefix().orElse(""));
+  }
+
+  /**
+   * The builder backend {@code branchyard.build.backend} selects. Only that backend's collaborators
+   * are looked up, so the local backend needs no cluster and the Job backend no buildah on the
+   * host.
+   */
+  @Produces
+  @ApplicationScoped
+  ImageBuilder imageBuilder(
+      BuildConfig config,
+      Clock clock,
+      Instance<GitCheckout> git,
+      Instance<KubernetesClient> kubernetes,
+      Instance<ImageRegistry> registry,
+      Instance<GitConfig> gitConfig) {
+    return switch (config.backend()) {
+      case LOCAL -> new LocalBuildahBuilder(git.get(), config, clock);
+      case KUBERNETES_JOB ->
+          new KubernetesJobBuilder(
+              kubernetes.get(), registry.get(), new RepoLocator(gitConfig.get()), config, clock);
+    };
   }
 }
