@@ -24,6 +24,9 @@ DEB_SRC_FILE=/etc/apt/sources.list.d/branchyard-deb-src.sources
 
 # Start order; stop goes in reverse.
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubemark)
+# Alpha in 1.20, beta and on by default from 1.21: without it the apiserver drops a Job's
+# ttlSecondsAfterFinished (the kubernetes-job build backend sets it) and nothing cleans Jobs up.
+FEATURE_GATES="TTLAfterFinished=true"
 
 
 # ================================================================ build
@@ -471,7 +474,8 @@ EOF
     --service-account-key-file "${PKI_DIR}/sa.pub" \
     --service-account-signing-key-file "${PKI_DIR}/sa.key" \
     --service-account-issuer https://kubernetes.default.svc \
-    --service-cluster-ip-range 10.96.0.0/16
+    --service-cluster-ip-range 10.96.0.0/16 \
+    --feature-gates "$FEATURE_GATES"
   wait_for "kube-apiserver /readyz" 60 "$(logfile_of kube-apiserver)" "$(pidfile_of kube-apiserver)" \
     curl -sfk --max-time 2 -H "Authorization: Bearer ${token}" "https://127.0.0.1:${api_port}/readyz"
 
@@ -501,6 +505,7 @@ EOF
     --cert-dir "${PKI_DIR}/controller-manager" \
     --flex-volume-plugin-dir "${K8S_DIR}/flexvolume" \
     --leader-elect=false \
+    --feature-gates "$FEATURE_GATES" \
     --controllers '*,-nodeipam,-cloud-node-lifecycle'
   start_bg kube-scheduler "$(pidfile_of kube-scheduler)" "$(logfile_of kube-scheduler)" \
     "${K8S_BIN}/kube-scheduler" \

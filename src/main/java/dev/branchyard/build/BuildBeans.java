@@ -1,8 +1,12 @@
 package dev.branchyard.build;
 
+import dev.branchyard.git.GitCheckout;
+import dev.branchyard.git.GitConfig;
+import dev.branchyard.git.RepoLocator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -16,6 +20,28 @@ public class BuildBeans {
   @Singleton
   ImageNamer imageNamer(BuildConfig config) {
     return new ImageNamer(config.registry(), config.imagePrefix().orElse(""));
+  }
+
+  /**
+   * The builder backend {@code branchyard.build.backend} selects. Only that backend's collaborators
+   * are looked up, so the local backend needs no cluster and the Job backend no buildah on the
+   * host.
+   */
+  @Produces
+  @ApplicationScoped
+  ImageBuilder imageBuilder(
+      BuildConfig config,
+      Clock clock,
+      Instance<GitCheckout> git,
+      Instance<KubernetesClient> kubernetes,
+      Instance<ImageRegistry> registry,
+      Instance<GitConfig> gitConfig) {
+    return switch (config.backend()) {
+      case LOCAL -> new LocalBuildahBuilder(git.get(), config, clock);
+      case KUBERNETES_JOB ->
+          new KubernetesJobBuilder(
+              kubernetes.get(), registry.get(), new RepoLocator(gitConfig.get()), config, clock);
+    };
   }
 
   @Produces
@@ -34,6 +60,7 @@ public class BuildBeans {
     return new KubernetesBuildSecrets(client);
   }
 
+  /** The queue and its decisions, shared by the ImageBuild controller and the status page. */
   @Produces
   @Singleton
   BuildCoordinator coordinator(

@@ -57,7 +57,9 @@ public interface BuildConfig {
   /**
    * How long building and pushing one image may take, from the start of {@code buildah bud} to the
    * end of the push. A build still running then is killed (with all its processes) and fails with
-   * reason {@code TIMEOUT}.
+   * reason {@code TIMEOUT}. With the {@code kubernetes-job} backend it is the Job's {@code
+   * activeDeadlineSeconds}, counted from the Job's start, so it also covers pulling the images and
+   * fetching the commit.
    */
   @WithDefault("30m")
   Duration timeout();
@@ -87,8 +89,29 @@ public interface BuildConfig {
   @WithDefault("15s")
   Duration registryRetryDelay();
 
+  /**
+   * Which backend builds images: {@code local} runs buildah on the Branchyard host (development,
+   * tests, {@code make run}); {@code kubernetes-job} runs each build as a Job in Branchyard's own
+   * namespace (production).
+   */
+  @WithDefault("local")
+  Backend backend();
+
   /** Settings of the {@code local} backend: buildah processes on the Branchyard host. */
   Local local();
+
+  /**
+   * Settings of the {@code kubernetes-job} backend: one Job per build in Branchyard's namespace.
+   */
+  Job job();
+
+  /** The image builder backends; configured as {@code local} and {@code kubernetes-job}. */
+  enum Backend {
+    /** {@link LocalBuildahBuilder}. */
+    LOCAL,
+    /** {@link KubernetesJobBuilder}. */
+    KUBERNETES_JOB
+  }
 
   /** Settings of the {@code local} backend. */
   interface Local {
@@ -100,6 +123,91 @@ public interface BuildConfig {
      * limits.
      */
     Optional<Path> workDir();
+  }
+
+  /** Settings of the {@code kubernetes-job} backend (see {@link BuildJobSpec} for the Job). */
+  interface Job {
+
+    /**
+     * The image of the init container that fetches the commit; it needs {@code sh} and {@code git}
+     * (its entrypoint is replaced).
+     */
+    @WithDefault("docker.io/alpine/git:v2.47.2")
+    String gitImage();
+
+    /**
+     * The image of the container that builds and pushes; it needs {@code sh} and {@code buildah}
+     * and must run as root (buildah with vfs storage and chroot isolation, no daemon).
+     */
+    @WithDefault("quay.io/buildah/stable:v1.38.1")
+    String buildahImage();
+
+    /** Resources of each build pod's containers (the fetch and the build container alike). */
+    Resources resources();
+
+    /**
+     * How long a finished Job and its pod (with its logs) are kept for inspection before Kubernetes
+     * deletes them ({@code ttlSecondsAfterFinished}). A cancelled or timed-out build's Job is
+     * deleted at once.
+     */
+    @WithDefault("1h")
+    Duration ttlAfterFinished();
+
+    /**
+     * A Secret of type {@code kubernetes.io/dockerconfigjson} in Branchyard's namespace holding
+     * credentials for the registry images are pushed to (and base images pulled from). Mounted
+     * read-only into the build container. Unset: registries are used anonymously.
+     */
+    Optional<String> registrySecret();
+
+    /**
+     * The service account build pods run as; its token is never mounted. Unset: the namespace's
+     * {@code default} account. Set it to give builds an image pull secret or a pod security policy.
+     */
+    Optional<String> serviceAccount();
+
+    /**
+     * How often a running build's Job and pod are looked at. The log streams continuously; this
+     * only bounds how late the end of a build is noticed.
+     */
+    @WithDefault("2s")
+    Duration pollInterval();
+  }
+
+  /** Requests and limits of a build pod's containers, as Kubernetes quantities. */
+  interface Resources {
+
+    /** What the scheduler reserves for a build. */
+    Requests requests();
+
+    /** What a build may use at most; a build over its memory limit fails as OOMKilled. */
+    Limits limits();
+  }
+
+  /** Resource requests of a build container. */
+  interface Requests {
+
+    @WithDefault("500m")
+    String cpu();
+
+    @WithDefault("1Gi")
+    String memory();
+
+    /** Disk for the checkout and buildah's vfs storage (every layer is a full copy). */
+    Optional<String> ephemeralStorage();
+  }
+
+  /** Resource limits of a build container. */
+  interface Limits {
+
+    /** Unset: no CPU limit, so a build may use idle CPU. */
+    Optional<String> cpu();
+
+    @WithDefault("4Gi")
+    String memory();
+
+    /** Unset: no limit beyond the node's. */
+    Optional<String> ephemeralStorage();
   }
 
   /** How to talk to one registry. */

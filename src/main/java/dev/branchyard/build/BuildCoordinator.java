@@ -435,7 +435,7 @@ public final class BuildCoordinator implements AutoCloseable {
               + ": "
               + e.getMessage());
     }
-    return BuildRequest.Arg.secret(value);
+    return BuildRequest.Arg.secret(value, new BuildRequest.SecretSource(ref.name(), ref.key()));
   }
 
   private static long generation(ImageBuild build) {

@@ -5,7 +5,6 @@ import dev.branchyard.build.BuildResult.Reason;
 import dev.branchyard.build.BuildResult.Succeeded;
 import dev.branchyard.git.GitAccessException;
 import dev.branchyard.git.GitCheckout;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +54,6 @@ import org.jboss.logging.MDC;
  * grace period). A killed {@code bud} may leave a working container in {@code root/}; the next
  * {@code buildah rm --all} (or deleting the work directory while no build runs) removes it.
  */
-@ApplicationScoped
 public class LocalBuildahBuilder implements ImageBuilder {
 
   private static final Logger LOG = Logger.getLogger(LocalBuildahBuilder.class);
@@ -106,7 +102,7 @@ public class LocalBuildahBuilder implements ImageBuilder {
   private BuildResult buildLogged(BuildRequest request, BuildLog log) {
     Instant start = clock.instant();
     SecretMask mask = SecretMask.of(request);
-    Tail tail = new Tail();
+    OutputTail tail = new OutputTail();
     BuildLog masked =
         line -> {
           String safe = mask.apply(line);
@@ -138,7 +134,7 @@ public class LocalBuildahBuilder implements ImageBuilder {
   }
 
   private BuildResult checkoutBuildAndPush(
-      BuildRequest request, Path buildDir, BuildLog log, Tail tail, Instant start)
+      BuildRequest request, Path buildDir, BuildLog log, OutputTail tail, Instant start)
       throws InterruptedException {
     Path source = buildDir.resolve("src");
     try {
@@ -190,7 +186,7 @@ public class LocalBuildahBuilder implements ImageBuilder {
       BuildRequest request,
       Path digestFile,
       BuildLog log,
-      Tail tail,
+      OutputTail tail,
       Instant deadline,
       Instant start)
       throws InterruptedException {
@@ -222,7 +218,7 @@ public class LocalBuildahBuilder implements ImageBuilder {
     }
   }
 
-  private Failed timedOut(Tail tail) {
+  private Failed timedOut(OutputTail tail) {
     return BuildFailures.failed(
         Reason.TIMEOUT,
         "the build took longer than branchyard.build.timeout=" + config.timeout(),
@@ -367,21 +363,4 @@ public class LocalBuildahBuilder implements ImageBuilder {
 
   /** How one buildah command ended. */
   private record Run(boolean timedOut, int exitCode) {}
-
-  /** The last {@link BuildFailures#TAIL_LINES} lines of output, for failure messages. */
-  private static final class Tail {
-
-    private final Deque<String> lines = new ArrayDeque<>();
-
-    synchronized void add(String line) {
-      if (lines.size() == BuildFailures.TAIL_LINES) {
-        lines.removeFirst();
-      }
-      lines.addLast(line);
-    }
-
-    synchronized List<String> lines() {
-      return List.copyOf(lines);
-    }
-  }
 }

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * Turns a repository as a spec names it (a git URL, or GitHub {@code owner/name}) into the URL to
  * fetch from, and finds the configured credentials of that URL's host.
  */
-final class RepoLocator {
+public final class RepoLocator {
 
   /** GitHub's own rule for owner and repository names, so URLs and paths never match it. */
   private static final Pattern GITHUB_SHORT_NAME =
@@ -16,12 +16,12 @@ final class RepoLocator {
 
   private final GitConfig config;
 
-  RepoLocator(GitConfig config) {
+  public RepoLocator(GitConfig config) {
     this.config = config;
   }
 
-  /** The URL to fetch {@code repo} from. */
-  String urlOf(String repo) {
+  /** The URL to fetch {@code repo} from (also used by build pods that fetch it themselves). */
+  public String urlOf(String repo) {
     if (!GITHUB_SHORT_NAME.matcher(repo).matches()) {
       return repo;
     }

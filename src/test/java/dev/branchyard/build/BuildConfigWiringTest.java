@@ -3,6 +3,7 @@ package dev.branchyard.build;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.branchyard.spec.BuildSpec;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -46,8 +47,9 @@ class BuildConfigWiringTest {
   }
 
   @Test
-  void wiresTheLocalBuildahBuilderBehindTheBuilderPort() {
-    assertThat(builder).isInstanceOf(LocalBuildahBuilder.class);
+  void wiresTheLocalBuildahBuilderBehindTheBuilderPortByDefault() {
+    assertThat(config.backend()).isEqualTo(BuildConfig.Backend.LOCAL);
+    assertThat(ClientProxy.unwrap(builder)).isInstanceOf(LocalBuildahBuilder.class);
   }
 
   @Test
@@ -58,6 +60,16 @@ class BuildConfigWiringTest {
     assertThat(config.cacheMaxEntries()).isEqualTo(1000);
     assertThat(config.timeout()).isEqualTo(Duration.ofMinutes(30));
     assertThat(config.local().workDir()).isEmpty();
+    assertThat(config.job().gitImage()).isEqualTo("docker.io/alpine/git:v2.47.2");
+    assertThat(config.job().buildahImage()).isEqualTo("quay.io/buildah/stable:v1.38.1");
+    assertThat(config.job().ttlAfterFinished()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.job().pollInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(config.job().registrySecret()).isEmpty();
+    assertThat(config.job().serviceAccount()).isEmpty();
+    assertThat(config.job().resources().requests().cpu()).isEqualTo("500m");
+    assertThat(config.job().resources().requests().memory()).isEqualTo("1Gi");
+    assertThat(config.job().resources().limits().cpu()).isEmpty();
+    assertThat(config.job().resources().limits().memory()).isEqualTo("4Gi");
     assertThat(config.registries()).containsOnlyKeys("registry.example.com", "registry.lan:5000");
     assertThat(config.registries().get("registry.example.com").username()).contains("robot");
     assertThat(config.registries().get("registry.example.com").insecure()).isFalse();

@@ -413,7 +413,8 @@ class BuildCoordinatorTest {
     awaitPhase(ImageBuildPhase.Succeeded);
 
     Map<String, BuildRequest.Arg> args = builder.requests.get(0).buildArgs();
-    assertThat(args.get("TOKEN")).isEqualTo(BuildRequest.Arg.secret(SECRET));
+    assertThat(args.get("TOKEN"))
+        .isEqualTo(BuildRequest.Arg.secret(SECRET, new BuildRequest.SecretSource("npm", "token")));
     assertThat(args.get("VERSION")).isEqualTo(BuildRequest.Arg.literal("1.2"));
     assertThat(written).allSatisfy(s -> assertThat(String.valueOf(s)).doesNotContain(SECRET));
   }

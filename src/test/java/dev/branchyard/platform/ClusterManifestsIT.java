@@ -103,6 +103,10 @@ class ClusterManifestsIT {
     "create, imagebuilds,        branchyard.dev,     branchyard",
     "update, leases,             coordination.k8s.io, branchyard",
     "create, jobs,               batch,              branchyard",
+    "delete, jobs,               batch,              branchyard",
+    "watch,  jobs,               batch,              branchyard",
+    "list,   pods,               '',                 branchyard",
+    "get,    pods,               '',                 branchyard",
     "get,    pods/log,           '',                 branchyard",
     "create, namespaces,         '',                 ''",
     "delete, namespaces,         '',                 ''",
@@ -125,6 +129,8 @@ class ClusterManifestsIT {
     "delete, customresourcedefinitions, apiextensions.k8s.io, ''",
     "create, environments,       branchyard.dev,     other-namespace",
     "delete, pods,               '',                 kube-system",
+    "create, pods,               '',                 branchyard",
+    "update, jobs/status,        batch,              branchyard",
     "deletecollection, environments, branchyard.dev, branchyard",
   })
   void serviceAccountMayNotEscalateOrTouchWhatItDoesNotNeed(

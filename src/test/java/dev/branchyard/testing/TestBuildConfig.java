@@ -17,7 +17,9 @@ public record TestBuildConfig(
     int cacheMaxEntries,
     Map<String, Registry> registries,
     Duration timeout,
-    Local local)
+    Backend backend,
+    Local local,
+    TestJob job)
     implements BuildConfig {
 
   /** The defaults of {@link BuildConfig}, except timeouts short enough for tests. */
@@ -31,7 +33,9 @@ public record TestBuildConfig(
         1000,
         Map.of(),
         Duration.ofMinutes(5),
-        new TestLocal(Optional.empty()));
+        Backend.LOCAL,
+        new TestLocal(Optional.empty()),
+        TestJob.defaults());
   }
 
   /** Adds settings for one registry, keyed by {@code host[:port]}. */
@@ -50,7 +54,9 @@ public record TestBuildConfig(
         cacheMaxEntries,
         all,
         timeout,
-        local);
+        backend,
+        local,
+        job);
   }
 
   public TestBuildConfig withCacheTtl(Duration ttl) {
@@ -63,7 +69,9 @@ public record TestBuildConfig(
         cacheMaxEntries,
         registries,
         timeout,
-        local);
+        backend,
+        local,
+        job);
   }
 
   /** Limits building and pushing one image to {@code buildTimeout}. */
@@ -77,7 +85,9 @@ public record TestBuildConfig(
         cacheMaxEntries,
         registries,
         buildTimeout,
-        local);
+        backend,
+        local,
+        job);
   }
 
   /** Puts the local builder's storage and checkouts under {@code workDir}. */
@@ -91,7 +101,25 @@ public record TestBuildConfig(
         cacheMaxEntries,
         registries,
         timeout,
-        new TestLocal(Optional.of(workDir)));
+        backend,
+        new TestLocal(Optional.of(workDir)),
+        job);
+  }
+
+  /** Selects the {@code kubernetes-job} backend with {@code jobSettings}. */
+  public TestBuildConfig withJob(TestJob jobSettings) {
+    return new TestBuildConfig(
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        cacheTtl,
+        cacheMaxEntries,
+        registries,
+        timeout,
+        Backend.KUBERNETES_JOB,
+        local,
+        jobSettings);
   }
 
   // The queue's settings reach BuildCoordinator as BuildCoordinator.Settings; tests that vary them
@@ -122,4 +150,72 @@ public record TestBuildConfig(
   /** One registry's settings. */
   public record TestRegistry(boolean insecure, Optional<String> username, Optional<String> password)
       implements Registry {}
+
+  /** The Job builder's settings. */
+  public record TestJob(
+      String gitImage,
+      String buildahImage,
+      TestResources resources,
+      Duration ttlAfterFinished,
+      Optional<String> registrySecret,
+      Optional<String> serviceAccount,
+      Duration pollInterval)
+      implements Job {
+
+    /** The defaults of {@link BuildConfig.Job}, except a poll interval short enough for tests. */
+    public static TestJob defaults() {
+      return new TestJob(
+          "docker.io/alpine/git:v2.47.2",
+          "quay.io/buildah/stable:v1.38.1",
+          new TestResources(
+              new TestRequests("500m", "1Gi", Optional.empty()),
+              new TestLimits(Optional.empty(), "4Gi", Optional.empty())),
+          Duration.ofHours(1),
+          Optional.empty(),
+          Optional.empty(),
+          Duration.ofMillis(200));
+    }
+
+    public TestJob withRegistrySecret(String secret) {
+      return new TestJob(
+          gitImage,
+          buildahImage,
+          resources,
+          ttlAfterFinished,
+          Optional.of(secret),
+          serviceAccount,
+          pollInterval);
+    }
+
+    public TestJob withServiceAccount(String account) {
+      return new TestJob(
+          gitImage,
+          buildahImage,
+          resources,
+          ttlAfterFinished,
+          registrySecret,
+          Optional.of(account),
+          pollInterval);
+    }
+
+    public TestJob withResources(TestResources newResources) {
+      return new TestJob(
+          gitImage,
+          buildahImage,
+          newResources,
+          ttlAfterFinished,
+          registrySecret,
+          serviceAccount,
+          pollInterval);
+    }
+  }
+
+  /** Requests and limits of build containers. */
+  public record TestResources(TestRequests requests, TestLimits limits) implements Resources {}
+
+  public record TestRequests(String cpu, String memory, Optional<String> ephemeralStorage)
+      implements Requests {}
+
+  public record TestLimits(Optional<String> cpu, String memory, Optional<String> ephemeralStorage)
+      implements Limits {}
 }
