@@ -1,6 +1,8 @@
 package dev.branchyard.testing;
 
 import dev.branchyard.build.BuildConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,7 +19,8 @@ public record TestBuildConfig(
     int cacheMaxEntries,
     Map<String, Registry> registries,
     Duration timeout,
-    Local local)
+    Local local,
+    Logs logs)
     implements BuildConfig {
 
   /** The defaults of {@link BuildConfig}, except timeouts short enough for tests. */
@@ -31,7 +34,8 @@ public record TestBuildConfig(
         1000,
         Map.of(),
         Duration.ofMinutes(5),
-        new TestLocal(Optional.empty()));
+        new TestLocal(Optional.empty()),
+        new TestLogs(512 * 1024, Duration.ofSeconds(1), Duration.ofMinutes(15)));
   }
 
   /** Adds settings for one registry, keyed by {@code host[:port]}. */
@@ -50,7 +54,8 @@ public record TestBuildConfig(
         cacheMaxEntries,
         all,
         timeout,
-        local);
+        local,
+        logs);
   }
 
   public TestBuildConfig withCacheTtl(Duration ttl) {
@@ -63,7 +68,8 @@ public record TestBuildConfig(
         cacheMaxEntries,
         registries,
         timeout,
-        local);
+        local,
+        logs);
   }
 
   /** Limits building and pushing one image to {@code buildTimeout}. */
@@ -77,7 +83,8 @@ public record TestBuildConfig(
         cacheMaxEntries,
         registries,
         buildTimeout,
-        local);
+        local,
+        logs);
   }
 
   /** Puts the local builder's storage and checkouts under {@code workDir}. */
@@ -91,7 +98,23 @@ public record TestBuildConfig(
         cacheMaxEntries,
         registries,
         timeout,
-        new TestLocal(Optional.of(workDir)));
+        new TestLocal(Optional.of(workDir)),
+        logs);
+  }
+
+  /** Keeps build logs within {@code maxBytes}, written every {@code flushInterval}. */
+  public TestBuildConfig withLogs(int maxBytes, Duration flushInterval) {
+    return new TestBuildConfig(
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        cacheTtl,
+        cacheMaxEntries,
+        registries,
+        timeout,
+        local,
+        new TestLogs(maxBytes, flushInterval, logs.retryFor()));
   }
 
   /** The local builder's settings. */
@@ -100,4 +123,12 @@ public record TestBuildConfig(
   /** One registry's settings. */
   public record TestRegistry(boolean insecure, Optional<String> username, Optional<String> password)
       implements Registry {}
+
+  /** Build log settings; {@code maxBytes} in bytes. */
+  public record TestLogs(long maxBytes, Duration flushInterval, Duration retryFor) implements Logs {
+    @Override
+    public MemorySize maxSize() {
+      return new MemorySize(BigInteger.valueOf(maxBytes));
+    }
+  }
 }
