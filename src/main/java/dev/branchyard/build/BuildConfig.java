@@ -1,6 +1,9 @@
 package dev.branchyard.build;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +115,9 @@ public interface BuildConfig {
     /** {@link KubernetesJobBuilder}. */
     KUBERNETES_JOB
   }
+
+  /** How build logs are kept: see {@link ConfigMapBuildLogStore}. */
+  Logs logs();
 
   /** Settings of the {@code local} backend. */
   interface Local {
@@ -228,5 +234,37 @@ public interface BuildConfig {
 
     /** The password or access token belonging to {@link #username()}. */
     Optional<String> password();
+  }
+
+  /**
+   * Build logs are kept in memory while a build runs on this replica and written to a ConfigMap
+   * next to the build's ImageBuild.
+   */
+  interface Logs {
+
+    /**
+     * The most one build's log keeps, in UTF-8 bytes, all attempts together (e.g. {@code 512K}). A
+     * longer log keeps its first quarter and its most recent part, with a line saying how much was
+     * left out between them. At least {@code 1K}; at most {@code 900K}, so the ConfigMap stays
+     * below Kubernetes' 1 MiB object limit.
+     */
+    @WithDefault("512K")
+    @WithConverter(MemorySizeConverter.class)
+    MemorySize maxSize();
+
+    /**
+     * How often a running build's new lines are written to its ConfigMap (at most once per interval
+     * while lines arrive; the last lines are written when the build ends). Shorter means fresher
+     * logs on other replicas and more writes to the Kubernetes API.
+     */
+    @WithDefault("1s")
+    Duration flushInterval();
+
+    /**
+     * How long the log of an ended build is kept in memory and retried when writing it fails (e.g.
+     * while the Kubernetes API is unreachable). After that it is dropped with a warning.
+     */
+    @WithDefault("15m")
+    Duration retryFor();
   }
 }

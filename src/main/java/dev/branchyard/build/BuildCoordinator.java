@@ -264,18 +264,21 @@ public final class BuildCoordinator implements AutoCloseable {
     BuildResult result;
     try (BuildLogWriter log = logs.open(build, attempt)) {
       tracked.status =
-          BuildStatuses.building(tracked.status, generation(build), attempt, null, clock.instant());
+          BuildStatuses.building(
+              tracked.status, generation(build), attempt, log.logRef(), clock.instant());
       statuses.write(build, tracked.status);
       log.line(
-          "--- attempt "
+          "building "
+              + tracked.request.target()
+              + " from "
+              + tracked.request.repo()
+              + " at "
+              + tracked.request.commitSha()
+              + " (attempt "
               + attempt
               + " of at most "
               + settings.maxAttempts()
-              + ": "
-              + tracked.request.target()
-              + " from "
-              + tracked.request.commitSha()
-              + " ---");
+              + ")");
       result = builder.build(tracked.request, log);
     } catch (RuntimeException e) {
       LOG.errorf(e, "the build of %s failed unexpectedly", tracked.request.target());

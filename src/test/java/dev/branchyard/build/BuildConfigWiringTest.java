@@ -27,7 +27,8 @@ class BuildConfigWiringTest {
           "branchyard.build.cache-ttl", "2m",
           "branchyard.build.registries.\"registry.example.com\".username", "robot",
           "branchyard.build.registries.\"registry.example.com\".password", "pw",
-          "branchyard.build.registries.\"registry.lan:5000\".insecure", "true");
+          "branchyard.build.registries.\"registry.lan:5000\".insecure", "true",
+          "branchyard.build.logs.max-size", "64K");
     }
   }
 
@@ -35,6 +36,7 @@ class BuildConfigWiringTest {
   @Inject ImageRegistry registry;
   @Inject ImageNamer namer;
   @Inject ImageBuilder builder;
+  @Inject BuildLogStore logs;
 
   @Test
   void wiresTheOciClientBehindThePortAndNamesImagesInTheConfiguredRegistry() {
@@ -50,6 +52,18 @@ class BuildConfigWiringTest {
   void wiresTheLocalBuildahBuilderBehindTheBuilderPortByDefault() {
     assertThat(config.backend()).isEqualTo(BuildConfig.Backend.LOCAL);
     assertThat(ClientProxy.unwrap(builder)).isInstanceOf(LocalBuildahBuilder.class);
+  }
+
+  @Test
+  void wiresTheConfigMapStoreBehindTheBuildLogPort() {
+    assertThat(logs).isInstanceOf(ConfigMapBuildLogStore.class);
+  }
+
+  @Test
+  void readsLogSettingsWithSizesInKibibytes() {
+    assertThat(config.logs().maxSize().asLongValue()).isEqualTo(64 * 1024);
+    assertThat(config.logs().flushInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.logs().retryFor()).isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test

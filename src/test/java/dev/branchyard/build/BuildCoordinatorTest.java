@@ -40,7 +40,7 @@ class BuildCoordinatorTest {
   private final ScriptedBuilder builder = new ScriptedBuilder();
   private final List<ImageBuildStatus> written = new CopyOnWriteArrayList<>();
   private final Map<String, String> secrets = new ConcurrentHashMap<>();
-  private final List<String> logLines = new CopyOnWriteArrayList<>();
+  private List<String> logLines = List.of();
   private BuildCoordinator coordinator;
 
   @AfterEach
@@ -61,17 +61,8 @@ class BuildCoordinatorTest {
           }
           return Optional.ofNullable(registryImages.get(image.reference()));
         };
-    BuildLogStore logs =
-        (build, attempt) ->
-            new BuildLogWriter() {
-              @Override
-              public void line(String line) {
-                logLines.add(line);
-              }
-
-              @Override
-              public void close() {}
-            };
+    InMemoryBuildLogs logs = new InMemoryBuildLogs();
+    logLines = logs.lines;
     coordinator =
         new BuildCoordinator(
             registry,
@@ -167,6 +158,7 @@ class BuildCoordinatorTest {
     assertThat(builder.requests.get(0).dockerfile()).isEqualTo("Dockerfile");
     assertThat(builder.requests.get(0).context()).isEqualTo(".");
     assertThat(logLines.get(0)).contains("attempt 1 of at most 3");
+    assertThat(last().logRef()).isEqualTo("memory/api");
   }
 
   @Test

@@ -31,7 +31,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -72,7 +71,7 @@ class ImageBuildControllerIT {
   private static BuildCoordinator coordinator;
   private static KubernetesBuildStatusWriter statusWriter;
   private static final AtomicInteger builds = new AtomicInteger();
-  private static final List<String> logLines = new CopyOnWriteArrayList<>();
+  private static ConfigMapBuildLogStore logs;
   private static int downRegistryPort;
 
   @BeforeAll
@@ -142,17 +141,7 @@ class ImageBuildControllerIT {
           builds.incrementAndGet();
           return buildah.build(request, log);
         };
-    BuildLogStore logs =
-        (build, attempt) ->
-            new BuildLogWriter() {
-              @Override
-              public void line(String line) {
-                logLines.add(line);
-              }
-
-              @Override
-              public void close() {}
-            };
+    logs = new ConfigMapBuildLogStore(client, buildConfig, Clock.systemUTC());
     statusWriter = new KubernetesBuildStatusWriter(client);
     coordinator =
         new BuildCoordinator(
@@ -179,6 +168,9 @@ class ImageBuildControllerIT {
       }
       if (statusWriter != null) {
         statusWriter.close();
+      }
+      if (logs != null) {
+        logs.close();
       }
       if (namespace != null) {
         // Finalizers would keep the builds (and the namespace) once the operator is gone.
@@ -346,7 +338,9 @@ class ImageBuildControllerIT {
         .contains("buildah bud failed", "missing-***")
         .doesNotContain(SECRET);
     assertThat(builds.get() - before).as("a failing Dockerfile is not retried").isEqualTo(1);
-    assertThat(logLines).noneMatch(line -> line.contains(SECRET));
+    String log = logs.read(build.getMetadata().getName());
+    assertThat(log).contains("missing-***").doesNotContain(SECRET);
+    assertThat(failed.getStatus().logRef()).isEqualTo("configmap/broken-log");
     assertThat(client.resource(failed).get().toString()).doesNotContain(SECRET);
     assertThat(client.v1().events().inNamespace(namespace).list().getItems())
         .noneMatch(event -> String.valueOf(event.getMessage()).contains(SECRET));

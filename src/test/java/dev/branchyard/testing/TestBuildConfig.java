@@ -1,6 +1,8 @@
 package dev.branchyard.testing;
 
 import dev.branchyard.build.BuildConfig;
+import io.quarkus.runtime.configuration.MemorySize;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,7 +21,8 @@ public record TestBuildConfig(
     Duration timeout,
     Backend backend,
     Local local,
-    TestJob job)
+    TestJob job,
+    Logs logs)
     implements BuildConfig {
 
   /** The defaults of {@link BuildConfig}, except timeouts short enough for tests. */
@@ -35,7 +38,8 @@ public record TestBuildConfig(
         Duration.ofMinutes(5),
         Backend.LOCAL,
         new TestLocal(Optional.empty()),
-        TestJob.defaults());
+        TestJob.defaults(),
+        new TestLogs(512 * 1024, Duration.ofSeconds(1), Duration.ofMinutes(15)));
   }
 
   /** Adds settings for one registry, keyed by {@code host[:port]}. */
@@ -56,7 +60,8 @@ public record TestBuildConfig(
         timeout,
         backend,
         local,
-        job);
+        job,
+        logs);
   }
 
   public TestBuildConfig withCacheTtl(Duration ttl) {
@@ -71,7 +76,8 @@ public record TestBuildConfig(
         timeout,
         backend,
         local,
-        job);
+        job,
+        logs);
   }
 
   /** Limits building and pushing one image to {@code buildTimeout}. */
@@ -87,7 +93,8 @@ public record TestBuildConfig(
         buildTimeout,
         backend,
         local,
-        job);
+        job,
+        logs);
   }
 
   /** Puts the local builder's storage and checkouts under {@code workDir}. */
@@ -103,7 +110,8 @@ public record TestBuildConfig(
         timeout,
         backend,
         new TestLocal(Optional.of(workDir)),
-        job);
+        job,
+        logs);
   }
 
   /** Selects the {@code kubernetes-job} backend with {@code jobSettings}. */
@@ -119,7 +127,8 @@ public record TestBuildConfig(
         timeout,
         Backend.KUBERNETES_JOB,
         local,
-        jobSettings);
+        jobSettings,
+        logs);
   }
 
   // The queue's settings reach BuildCoordinator as BuildCoordinator.Settings; tests that vary them
@@ -142,6 +151,31 @@ public record TestBuildConfig(
   @Override
   public Duration registryRetryDelay() {
     return Duration.ofSeconds(15);
+  }
+
+  /** Keeps build logs within {@code maxBytes}, written every {@code flushInterval}. */
+  public TestBuildConfig withLogs(int maxBytes, Duration flushInterval) {
+    return new TestBuildConfig(
+        registry,
+        imagePrefix,
+        connectTimeout,
+        requestTimeout,
+        cacheTtl,
+        cacheMaxEntries,
+        registries,
+        timeout,
+        backend,
+        local,
+        job,
+        new TestLogs(maxBytes, flushInterval, logs.retryFor()));
+  }
+
+  /** The build logs' settings. */
+  public record TestLogs(long maxBytes, Duration flushInterval, Duration retryFor) implements Logs {
+    @Override
+    public MemorySize maxSize() {
+      return new MemorySize(BigInteger.valueOf(maxBytes));
+    }
   }
 
   /** The local builder's settings. */
