@@ -1,0 +1,583 @@
+package dev.branchyard.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.branchyard.build.BuildRequest;
+import dev.branchyard.build.BuildResult;
+import dev.branchyard.build.BuildResult.Succeeded;
+import dev.branchyard.build.ImageRef;
+import dev.branchyard.build.LocalBuildahBuilder;
+import dev.branchyard.build.OciRegistryClient;
+import dev.branchyard.build.RegistryException;
+import dev.branchyard.git.JGitCheckout;
+import dev.branchyard.testing.GitHttpServer;
+import dev.branchyard.testing.GitHttpServer.TestRepository;
+import dev.branchyard.testing.LocalRegistry;
+import dev.branchyard.testing.TestBuildConfig;
+import dev.branchyard.testing.TestGitConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The image builder's costs, against a real registry ({@link LocalRegistry}) and real buildah. Not
+ * a test: run it with {@code scripts/bench-builder.sh [--only head,overhead] [--output FILE]}.
+ * Writes {@code target/bench/builder.json} and prints a markdown table per part.
+ *
+ * <p><b>head</b>, the skip check: latency of {@link OciRegistryClient#digestOf} over loopback, for
+ * a tag that exists (200) and one that does not (404), with a client whose cache TTL is zero, so
+ * every call sends a HEAD (an entry expiring "now" is expired on the next read); target p99 &lt; 10
+ * ms. The same client serves all calls, keeping its connection alive as a running Branchyard does.
+ * A client with the default TTL is measured apart (cached). The bench then deletes the manifest and
+ * checks that the uncached client sees it gone while the cached one does not: proof that the
+ * uncached numbers are HEADs.
+ *
+ * <p><b>overhead</b>: the local backend ({@link LocalBuildahBuilder}: JGit checkout of the commit
+ * from {@link GitHttpServer}, {@code buildah bud}, {@code buildah push}, {@code buildah rmi})
+ * against {@code buildah bud && buildah push} run from {@code sh -c} with the backend's flags and
+ * storage (vfs, chroot isolation, the same --root/--runroot, containers.conf and TMPDIR) on a
+ * directory checked out beforehand, outside the timing; target: backend median / shell median
+ * &minus; 1 &lt; 15%. The checkout and the rmi are the backend's own work and count against it;
+ * they are also timed apart (checkout: the same {@link JGitCheckout} alone; rmi: the shell side's
+ * clean-up) to show the split.
+ *
+ * <p>Every run, on either side and including warm-ups, builds its own commit: the same Dockerfile
+ * ({@code FROM scratch}, {@code COPY} of one small file) with different file content, pushed under
+ * its own tag. So each push uploads a new layer, config and manifest, as a new commit does in real
+ * use, and neither buildah's storage nor blobs already in the registry make later runs cheaper
+ * (with the same content, a push would find every blob present and only send the manifest).
+ * Otherwise both sides are treated alike: same storage, flags and registry; runs interleaved
+ * (backend, shell, backend, ...) so load from other work on the host falls on both; and the shell
+ * side's image is removed after its timing, so every run starts from the same local storage.
+ */
+public final class BuilderBench {
+
+  /**
+   * The parts {@code --only} selects. Further parts (many concurrent requests for one image giving
+   * one build; a 10-component environment getting past the build step) come as constants here, each
+   * with its own method in {@link #main} and its own key in the JSON.
+   */
+  enum Part {
+    HEAD,
+    OVERHEAD;
+
+    String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private static final int HEAD_CALLS = 200;
+  private static final int HEAD_WARM_UP_CALLS = 50;
+  private static final Duration HEAD_P99_TARGET = Duration.ofMillis(10);
+
+  private static final int BUILD_RUNS = 5;
+  private static final int BUILD_WARM_UP_RUNS = 1;
+  private static final double OVERHEAD_TARGET = 0.15;
+  private static final Duration SHELL_TIMEOUT = Duration.ofMinutes(5);
+
+  private static final String SITE = "bench/site";
+  private static final String DOCKERFILE = "FROM scratch\nCOPY hello.txt /hello.txt\n";
+
+  // As root, containers/image writes this cache whatever --root says (see scripts/registry.sh).
+  private static final Path BLOB_INFO_CACHE =
+      Path.of("/var/lib/containers/cache/blob-info-cache-v1.boltdb");
+
+  private BuilderBench() {}
+
+  /** What a part measured: its JSON and its lines of the printed report. */
+  private record Outcome(Map<String, Object> json, List<String> table) {}
+
+  public static void main(String[] args) throws Exception {
+    Set<Part> parts = EnumSet.allOf(Part.class);
+    Path output = Path.of("target/bench/builder.json");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--only" -> parts = parseParts(argument(args, ++i, "--only"));
+        case "--output" -> output = Path.of(argument(args, ++i, "--output"));
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument " + args[i] + "; usage: [--only head,overhead] [--output FILE]");
+      }
+    }
+
+    boolean hadBlobInfoCache = Files.exists(BLOB_INFO_CACHE);
+    // Short: buildah's run-state paths under the work dir must fit socket path limits.
+    Path scratch = Files.createTempDirectory(Path.of("/tmp"), "by-bb-");
+    try (LocalRegistry registry = LocalRegistry.start()) {
+      Map<String, Outcome> outcomes = new LinkedHashMap<>();
+      if (parts.contains(Part.HEAD)) {
+        outcomes.put(Part.HEAD.key(), headCheck(registry));
+      }
+      if (parts.contains(Part.OVERHEAD)) {
+        outcomes.put(Part.OVERHEAD.key(), overhead(registry, scratch));
+      }
+
+      Map<String, Object> result = new LinkedHashMap<>();
+      result.put("parts", List.copyOf(outcomes.keySet()));
+      outcomes.forEach((key, outcome) -> result.put(key, outcome.json()));
+      Files.createDirectories(output.toAbsolutePath().getParent());
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValue(output.toFile(), result);
+
+      for (Outcome outcome : outcomes.values()) {
+        System.out.println();
+        outcome.table().forEach(System.out::println);
+      }
+      System.out.println();
+      System.out.println("Written to " + output);
+    } finally {
+      if (!hadBlobInfoCache) {
+        Files.deleteIfExists(BLOB_INFO_CACHE);
+        deleteIfEmpty(BLOB_INFO_CACHE.getParent());
+        deleteIfEmpty(BLOB_INFO_CACHE.getParent().getParent());
+      }
+      deleteTree(scratch);
+    }
+  }
+
+  private static Set<Part> parseParts(String list) {
+    Set<Part> parts = EnumSet.noneOf(Part.class);
+    for (String name : list.split(",")) {
+      Part part =
+          Stream.of(Part.values())
+              .filter(p -> p.key().equals(name.strip()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "unknown part '"
+                              + name
+                              + "'; parts: "
+                              + Stream.of(Part.values())
+                                  .map(Part::key)
+                                  .collect(Collectors.joining(", "))));
+      parts.add(part);
+    }
+    return parts;
+  }
+
+  private static String argument(String[] args, int index, String option) {
+    if (index >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[index];
+  }
+
+  // ---------------------------------------------------------------- head: the skip check
+
+  private static Outcome headCheck(LocalRegistry registry) throws Exception {
+    ImageRef present = new ImageRef(registry.address(), "bench/head", "present");
+    ImageRef absent = new ImageRef(registry.address(), "bench/head", "absent");
+    String digest = registry.pushScratchImage(present.reference(), "skip check\n");
+    TestBuildConfig config = TestBuildConfig.defaults();
+    OciRegistryClient uncached =
+        new OciRegistryClient(config.withCacheTtl(Duration.ZERO), Clock.systemUTC());
+    OciRegistryClient cached = new OciRegistryClient(config, Clock.systemUTC());
+    Optional<String> found = Optional.of(digest);
+
+    for (int i = 0; i < HEAD_WARM_UP_CALLS; i++) {
+      expect(uncached.digestOf(present), found, present);
+      expect(uncached.digestOf(absent), Optional.empty(), absent);
+      expect(cached.digestOf(present), found, present);
+    }
+    long[] hit = new long[HEAD_CALLS];
+    long[] miss = new long[HEAD_CALLS];
+    long[] cachedHit = new long[HEAD_CALLS];
+    for (int i = 0; i < HEAD_CALLS; i++) {
+      hit[i] = timeHead(uncached, present, found);
+    }
+    for (int i = 0; i < HEAD_CALLS; i++) {
+      miss[i] = timeHead(uncached, absent, Optional.empty());
+    }
+    for (int i = 0; i < HEAD_CALLS; i++) {
+      cachedHit[i] = timeHead(cached, present, found);
+    }
+
+    deleteManifest(present, digest);
+    expect(uncached.digestOf(present), Optional.empty(), present);
+    expect(cached.digestOf(present), found, present);
+
+    boolean hitOk = percentile(hit, 99) < HEAD_P99_TARGET.toNanos();
+    boolean missOk = percentile(miss, 99) < HEAD_P99_TARGET.toNanos();
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("calls", HEAD_CALLS);
+    json.put("warmUpCalls", HEAD_WARM_UP_CALLS);
+    json.put("uncachedPresentMs", stats(hit));
+    json.put("uncachedAbsentMs", stats(miss));
+    json.put("cachedPresentMs", stats(cachedHit));
+    json.put("p99TargetMs", HEAD_P99_TARGET.toMillis());
+    json.put("targetsMet", Map.of("uncachedPresent", hitOk, "uncachedAbsent", missOk));
+
+    List<String> table = new ArrayList<>();
+    table.add(
+        "Skip check (OciRegistryClient.digestOf, HEAD manifest) against docker-registry on"
+            + " loopback, "
+            + HEAD_CALLS
+            + " calls each after "
+            + HEAD_WARM_UP_CALLS
+            + " warm-up calls, one client (keep-alive)");
+    table.add("");
+    table.add("| case | median | p95 | p99 | min | max | target |");
+    table.add("|---|---:|---:|---:|---:|---:|---|");
+    table.add(latencyRow("uncached, tag exists (200)", hit, "p99 < 10 ms: " + verdict(hitOk)));
+    table.add(latencyRow("uncached, tag missing (404)", miss, "p99 < 10 ms: " + verdict(missOk)));
+    table.add(latencyRow("cached (default TTL), tag exists", cachedHit, "reference"));
+    return new Outcome(json, table);
+  }
+
+  private static long timeHead(OciRegistryClient client, ImageRef image, Optional<String> expected)
+      throws RegistryException {
+    long start = System.nanoTime();
+    Optional<String> digest = client.digestOf(image);
+    long took = System.nanoTime() - start;
+    expect(digest, expected, image);
+    return took;
+  }
+
+  private static void expect(Optional<String> actual, Optional<String> expected, ImageRef image) {
+    if (!actual.equals(expected)) {
+      throw new IllegalStateException(
+          "digestOf(" + image + ") gave " + actual + ", expected " + expected);
+    }
+  }
+
+  /** Deletes a manifest by digest (the registry runs with delete enabled). */
+  private static void deleteManifest(ImageRef image, String digest)
+      throws IOException, InterruptedException {
+    URI uri =
+        URI.create(
+            "http://" + image.registry() + "/v2/" + image.repository() + "/manifests/" + digest);
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(uri).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 202) {
+      throw new IllegalStateException(
+          "DELETE " + uri + " answered " + response.statusCode() + ": " + response.body());
+    }
+  }
+
+  // ---------------------------------------------------------------- overhead: backend vs shell
+
+  private static Outcome overhead(LocalRegistry registry, Path scratch) throws Exception {
+    Path workDir = Files.createDirectories(scratch.resolve("w"));
+    Path shellDirs = Files.createDirectories(scratch.resolve("s"));
+    try (GitHttpServer git = GitHttpServer.start(Files.createDirectories(scratch.resolve("git")))) {
+      TestRepository repo = git.createRepository(SITE);
+      JGitCheckout checkout =
+          new JGitCheckout(TestGitConfig.defaults().withGithubBaseUrl(git.baseUrl()));
+      LocalBuildahBuilder builder =
+          new LocalBuildahBuilder(
+              checkout, TestBuildConfig.defaults().withLocalWorkDir(workDir), Clock.systemUTC());
+      OciRegistryClient verifier =
+          new OciRegistryClient(
+              TestBuildConfig.defaults().withCacheTtl(Duration.ZERO), Clock.systemUTC());
+
+      int total = BUILD_WARM_UP_RUNS + BUILD_RUNS;
+      long[] backend = new long[BUILD_RUNS];
+      long[] shell = new long[BUILD_RUNS];
+      long[] rmi = new long[total];
+      List<String> backendCommits = new ArrayList<>();
+      for (int i = 0; i < total; i++) {
+        String backendCommit = commit(repo, "backend", i);
+        backendCommits.add(backendCommit);
+        ImageRef backendImage = new ImageRef(registry.address(), SITE, "backend-" + i);
+        long backendTook = timeBackend(builder, backendCommit, backendImage, verifier);
+
+        // The baseline starts from files already on disk: its checkout is not timed.
+        Path dir = shellDirs.resolve("run-" + i);
+        checkout.checkout(SITE, commit(repo, "shell", i), dir);
+        ImageRef shellImage = new ImageRef(registry.address(), SITE, "shell-" + i);
+        long shellTook = timeShell(workDir, dir, shellImage, scratch, verifier);
+        rmi[i] = timeRmi(workDir, shellImage, scratch);
+
+        if (i >= BUILD_WARM_UP_RUNS) {
+          backend[i - BUILD_WARM_UP_RUNS] = backendTook;
+          shell[i - BUILD_WARM_UP_RUNS] = shellTook;
+        }
+      }
+
+      // The backend's checkout alone: the same JGitCheckout, the same commits, fresh targets.
+      long[] checkouts = new long[BUILD_RUNS];
+      for (int i = 0; i < total; i++) {
+        Path dir = scratch.resolve("c").resolve("run-" + i);
+        long start = System.nanoTime();
+        checkout.checkout(SITE, backendCommits.get(i), dir);
+        long took = System.nanoTime() - start;
+        if (i >= BUILD_WARM_UP_RUNS) {
+          checkouts[i - BUILD_WARM_UP_RUNS] = took;
+        }
+      }
+      long[] measuredRmi = Arrays.copyOfRange(rmi, BUILD_WARM_UP_RUNS, total);
+
+      double overhead = (double) median(backend) / median(shell) - 1;
+      double overheadWithoutCheckout =
+          (double) (median(backend) - median(checkouts)) / median(shell) - 1;
+      boolean ok = overhead < OVERHEAD_TARGET;
+
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("runs", BUILD_RUNS);
+      json.put("warmUpRuns", BUILD_WARM_UP_RUNS);
+      json.put("localBackendMs", stats(backend));
+      json.put("shellBudAndPushMs", stats(shell));
+      json.put("overhead", ratio(overhead));
+      json.put("overheadTarget", OVERHEAD_TARGET);
+      json.put(
+          "split",
+          Map.of(
+              "checkoutMs", stats(checkouts),
+              "rmiMs", stats(measuredRmi),
+              "overheadWithoutCheckout", ratio(overheadWithoutCheckout)));
+      json.put("targetsMet", Map.of("overhead", ok));
+
+      List<String> table = new ArrayList<>();
+      table.add(
+          "Builder overhead: `FROM scratch` + `COPY` of one small file, a new commit and tag per"
+              + " run, "
+              + BUILD_RUNS
+              + " runs each after "
+              + BUILD_WARM_UP_RUNS
+              + " warm-up, interleaved");
+      table.add("");
+      table.add("| case | median | min | max | target |");
+      table.add("|---|---:|---:|---:|---|");
+      table.add(
+          buildRow(
+              "local backend (JGit checkout + bud + push + rmi)",
+              backend,
+              String.format(
+                  Locale.ROOT, "overhead %+.1f%% < 15%%: %s", overhead * 100, verdict(ok))));
+      table.add(buildRow("shell `buildah bud && buildah push`, files on disk", shell, "baseline"));
+      table.add(buildRow("  of the backend: JGit checkout (timed alone)", checkouts, "-"));
+      table.add(
+          buildRow(
+              "  of the backend: `buildah rmi` (timed after the shell runs)", measuredRmi, "-"));
+      table.add("");
+      table.add(
+          String.format(
+              Locale.ROOT,
+              "Overhead = backend median / shell median - 1 = %+.1f%%; without the checkout"
+                  + " (backend median - checkout median): %+.1f%%.",
+              overhead * 100,
+              overheadWithoutCheckout * 100));
+      return new Outcome(json, table);
+    }
+  }
+
+  private static String commit(TestRepository repo, String side, int run) {
+    return repo.commit(
+        "main",
+        Map.of("Dockerfile", DOCKERFILE, "hello.txt", "bench " + side + " run " + run + "\n"),
+        side + " run " + run);
+  }
+
+  private static long timeBackend(
+      LocalBuildahBuilder builder, String commit, ImageRef image, OciRegistryClient verifier)
+      throws RegistryException {
+    List<String> log = new CopyOnWriteArrayList<>();
+    BuildRequest request = new BuildRequest(SITE, commit, "Dockerfile", ".", Map.of(), image);
+    long start = System.nanoTime();
+    BuildResult result = builder.build(request, log::add);
+    long took = System.nanoTime() - start;
+    if (!(result instanceof Succeeded succeeded)) {
+      throw new IllegalStateException(
+          "the local backend failed to build " + image + ": " + result + "\n" + log);
+    }
+    expect(verifier.digestOf(image), Optional.of(succeeded.digest()), image);
+    return took;
+  }
+
+  /**
+   * {@code buildah bud && buildah push} as a shell script would run them, with the flags, storage
+   * and environment of {@code BuildahCommands} (package-private in {@code build}, so spelled out).
+   */
+  private static long timeShell(
+      Path workDir, Path dir, ImageRef image, Path scratch, OciRegistryClient verifier)
+      throws IOException, InterruptedException, RegistryException {
+    Path digestFile = scratch.resolve("shell-digest");
+    Files.deleteIfExists(digestFile);
+    String buildah = buildahPrefix(workDir);
+    String script =
+        buildah
+            + " bud --isolation chroot --layers=false -f "
+            + quote(dir.resolve("Dockerfile"))
+            + " -t "
+            + quote(image.reference())
+            + " "
+            + quote(dir)
+            + " && "
+            + buildah
+            + " push --tls-verify=false --digestfile "
+            + quote(digestFile)
+            + " "
+            + quote(image.reference())
+            + " "
+            + quote("docker://" + image.reference());
+    long start = System.nanoTime();
+    runShell(workDir, script, scratch);
+    long took = System.nanoTime() - start;
+    String digest = Files.readString(digestFile, StandardCharsets.UTF_8).strip();
+    expect(verifier.digestOf(image), Optional.of(digest), image);
+    return took;
+  }
+
+  /** Removes the shell side's image, as the backend does after its push; returns how long. */
+  private static long timeRmi(Path workDir, ImageRef image, Path scratch)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    runShell(workDir, buildahPrefix(workDir) + " rmi --force " + quote(image.reference()), scratch);
+    return System.nanoTime() - start;
+  }
+
+  private static String buildahPrefix(Path workDir) {
+    return "buildah --root "
+        + quote(workDir.resolve("root"))
+        + " --runroot "
+        + quote(workDir.resolve("runroot"))
+        + " --storage-driver vfs";
+  }
+
+  /**
+   * Runs {@code script} with {@code sh -c} in the backend's work dir and environment, which the
+   * backend's first (warm-up) run prepared; output goes to a file, shown if the script fails.
+   */
+  private static void runShell(Path workDir, String script, Path scratch)
+      throws IOException, InterruptedException {
+    Path conf = workDir.resolve("containers.conf");
+    if (!Files.exists(conf)) {
+      throw new IllegalStateException(conf + " is missing: the local backend has not run yet");
+    }
+    Path output = scratch.resolve("shell.log");
+    ProcessBuilder builder =
+        new ProcessBuilder("sh", "-c", script)
+            .directory(workDir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile());
+    builder.environment().put("CONTAINERS_CONF", conf.toString());
+    builder.environment().put("TMPDIR", workDir.resolve("tmp").toString());
+    Process process = builder.start();
+    process.getOutputStream().close();
+    if (!process.waitFor(SHELL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+      List<ProcessHandle> tree =
+          Stream.concat(process.descendants(), Stream.of(process.toHandle())).toList();
+      tree.forEach(ProcessHandle::destroyForcibly);
+      process.waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException(
+          "timed out after " + SHELL_TIMEOUT + ": " + script + "\n" + Files.readString(output));
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(
+          "exit " + process.exitValue() + ": " + script + "\n" + Files.readString(output));
+    }
+  }
+
+  private static String quote(Object word) {
+    return "'" + word.toString().replace("'", "'\\''") + "'";
+  }
+
+  // ---------------------------------------------------------------- statistics and output
+
+  private static Map<String, Object> stats(long[] nanos) {
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("median", millis(median(nanos)));
+    stats.put("p95", millis(percentile(nanos, 95)));
+    stats.put("p99", millis(percentile(nanos, 99)));
+    stats.put("min", millis(Arrays.stream(nanos).min().orElseThrow()));
+    stats.put("max", millis(Arrays.stream(nanos).max().orElseThrow()));
+    stats.put("samples", Arrays.stream(nanos).mapToObj(BuilderBench::millis).toList());
+    return stats;
+  }
+
+  private static long median(long[] nanos) {
+    return percentile(nanos, 50);
+  }
+
+  /** Nearest-rank percentile. */
+  private static long percentile(long[] nanos, int percentile) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  /** Milliseconds to 0.1 µs: a cached skip check takes well under one microsecond. */
+  private static double millis(long nanos) {
+    return Math.round(nanos / 100.0) / 10_000.0;
+  }
+
+  private static double ratio(double value) {
+    return Math.round(value * 10_000) / 10_000.0;
+  }
+
+  private static String latencyRow(String name, long[] nanos, String target) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.4f ms | %.4f ms | %.4f ms | %.4f ms | %.4f ms | %s |",
+        name,
+        millis(median(nanos)),
+        millis(percentile(nanos, 95)),
+        millis(percentile(nanos, 99)),
+        millis(Arrays.stream(nanos).min().orElseThrow()),
+        millis(Arrays.stream(nanos).max().orElseThrow()),
+        target);
+  }
+
+  private static String buildRow(String name, long[] nanos, String target) {
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.0f ms | %.0f ms | %.0f ms | %s |",
+        name,
+        millis(median(nanos)),
+        millis(Arrays.stream(nanos).min().orElseThrow()),
+        millis(Arrays.stream(nanos).max().orElseThrow()),
+        target);
+  }
+
+  private static String verdict(boolean ok) {
+    return ok ? "met" : "MISSED";
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException notEmpty) {
+      // Someone else's files are there: leave the directory.
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not remove " + dir, e);
+    }
+  }
+}
