@@ -5,16 +5,33 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.branchyard.build.BuildRequest;
 import dev.branchyard.build.BuildResult;
 import dev.branchyard.build.BuildResult.Succeeded;
+import dev.branchyard.build.BuildStatuses;
+import dev.branchyard.build.ControllerHarness;
+import dev.branchyard.build.EnvironmentImages;
+import dev.branchyard.build.ImageBuild;
+import dev.branchyard.build.ImageBuildPhase;
+import dev.branchyard.build.ImageBuildRequests;
+import dev.branchyard.build.ImageBuildSpec;
+import dev.branchyard.build.ImageBuilder;
 import dev.branchyard.build.ImageRef;
 import dev.branchyard.build.LocalBuildahBuilder;
 import dev.branchyard.build.OciRegistryClient;
 import dev.branchyard.build.RegistryException;
 import dev.branchyard.git.JGitCheckout;
+import dev.branchyard.platform.ClusterManifests;
 import dev.branchyard.testing.GitHttpServer;
 import dev.branchyard.testing.GitHttpServer.TestRepository;
+import dev.branchyard.testing.LocalPlatform;
 import dev.branchyard.testing.LocalRegistry;
 import dev.branchyard.testing.TestBuildConfig;
 import dev.branchyard.testing.TestGitConfig;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,14 +47,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -81,7 +105,9 @@ public final class BuilderBench {
    */
   enum Part {
     HEAD,
-    OVERHEAD;
+    OVERHEAD,
+    ENVIRONMENT,
+    DEDUP;
 
     String key() {
       return name().toLowerCase(Locale.ROOT);
@@ -96,6 +122,12 @@ public final class BuilderBench {
   private static final int BUILD_WARM_UP_RUNS = 1;
   private static final double OVERHEAD_TARGET = 0.15;
   private static final Duration SHELL_TIMEOUT = Duration.ofMinutes(5);
+
+  private static final int ENVIRONMENT_COMPONENTS = 10;
+  private static final int ENVIRONMENT_RUNS = 20;
+  private static final Duration ENVIRONMENT_TARGET = Duration.ofMillis(200);
+  private static final String ENV_SHA = "0123456789abcdef0123456789abcdef01234567";
+  private static final int DEDUP_REQUESTS = 50;
 
   private static final String SITE = "bench/site";
   private static final String DOCKERFILE = "FROM scratch\nCOPY hello.txt /hello.txt\n";
@@ -118,7 +150,9 @@ public final class BuilderBench {
         case "--output" -> output = Path.of(argument(args, ++i, "--output"));
         default ->
             throw new IllegalArgumentException(
-                "unknown argument " + args[i] + "; usage: [--only head,overhead] [--output FILE]");
+                "unknown argument "
+                    + args[i]
+                    + "; usage: [--only head,overhead,environment,dedup] [--output FILE]");
       }
     }
 
@@ -132,6 +166,12 @@ public final class BuilderBench {
       }
       if (parts.contains(Part.OVERHEAD)) {
         outcomes.put(Part.OVERHEAD.key(), overhead(registry, scratch));
+      }
+      if (parts.contains(Part.ENVIRONMENT)) {
+        outcomes.put(Part.ENVIRONMENT.key(), environment(registry));
+      }
+      if (parts.contains(Part.DEDUP)) {
+        outcomes.put(Part.DEDUP.key(), dedup(registry, scratch));
       }
 
       Map<String, Object> result = new LinkedHashMap<>();
@@ -496,6 +536,260 @@ public final class BuilderBench {
 
   private static String quote(Object word) {
     return "'" + word.toString().replace("'", "'\\''") + "'";
+  }
+
+  // ---------------------------------------------------------------- environment: 10 images exist
+
+  /**
+   * A 10-component environment whose images all exist, through {@link EnvironmentImages#ensure} (10
+   * HEAD requests in parallel, no objects created): with a new registry client each time (the first
+   * environment after a start: new connections, empty cache), with one client whose cache is off
+   * (every call a HEAD over a kept-alive connection), and with the default cache.
+   */
+  private static Outcome environment(LocalRegistry registry) throws Exception {
+    LocalPlatform platform = LocalPlatform.get();
+    String namespace = "bench-env-" + UUID.randomUUID().toString().substring(0, 8);
+    try (KubernetesClient admin = platform.newClient()) {
+      admin.resource(namespace(namespace)).create();
+      try (KubernetesClient client = namespacedClient(platform, namespace)) {
+        List<ImageBuildSpec> specs = new ArrayList<>();
+        for (int i = 0; i < ENVIRONMENT_COMPONENTS; i++) {
+          String image = registry.address() + "/bench/env/component-" + i + ":" + ENV_SHA + "-env";
+          registry.pushScratchImage(image, "component " + i + "\n");
+          specs.add(new ImageBuildSpec("bench/env-" + i, ENV_SHA, null, null, null, image));
+        }
+        ConfigMap owner =
+            client
+                .resource(
+                    new ConfigMapBuilder().withNewMetadata().withName("env").endMetadata().build())
+                .create();
+        ImageBuildRequests requests = new ImageBuildRequests(client);
+        TestBuildConfig config = TestBuildConfig.defaults();
+
+        long[] fresh = new long[ENVIRONMENT_RUNS];
+        for (int i = -BUILD_WARM_UP_RUNS * 3; i < ENVIRONMENT_RUNS; i++) {
+          OciRegistryClient newClient = new OciRegistryClient(config, Clock.systemUTC());
+          try (EnvironmentImages images = new EnvironmentImages(newClient, requests)) {
+            long took = timeEnsure(images, owner, specs);
+            if (i >= 0) {
+              fresh[i] = took;
+            }
+          }
+        }
+        long[] uncached = new long[ENVIRONMENT_RUNS];
+        long[] cached = new long[ENVIRONMENT_RUNS];
+        try (EnvironmentImages noCache =
+                new EnvironmentImages(
+                    new OciRegistryClient(config.withCacheTtl(Duration.ZERO), Clock.systemUTC()),
+                    requests);
+            EnvironmentImages withCache =
+                new EnvironmentImages(new OciRegistryClient(config, Clock.systemUTC()), requests)) {
+          for (int i = -3; i < ENVIRONMENT_RUNS; i++) {
+            long a = timeEnsure(noCache, owner, specs);
+            long b = timeEnsure(withCache, owner, specs);
+            if (i >= 0) {
+              uncached[i] = a;
+              cached[i] = b;
+            }
+          }
+        }
+        if (!client.resources(ImageBuild.class).list().getItems().isEmpty()) {
+          throw new IllegalStateException("an environment whose images exist created ImageBuilds");
+        }
+
+        boolean ok = percentile(fresh, 99) < ENVIRONMENT_TARGET.toNanos();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("components", ENVIRONMENT_COMPONENTS);
+        json.put("runs", ENVIRONMENT_RUNS);
+        json.put("newClientMs", stats(fresh));
+        json.put("uncachedMs", stats(uncached));
+        json.put("cachedMs", stats(cached));
+        json.put("targetMs", ENVIRONMENT_TARGET.toMillis());
+        json.put("targetMet", ok);
+        List<String> table = new ArrayList<>();
+        table.add(
+            "Build step of a "
+                + ENVIRONMENT_COMPONENTS
+                + "-component environment whose images all exist (EnvironmentImages.ensure), "
+                + ENVIRONMENT_RUNS
+                + " runs each");
+        table.add("");
+        table.add("| case | median | p95 | p99 | min | max | target |");
+        table.add("|---|---:|---:|---:|---:|---:|---|");
+        table.add(
+            latencyRow(
+                "new registry client (first environment after a start)",
+                fresh,
+                "< 200 ms: " + verdict(ok)));
+        table.add(latencyRow("one client, cache off (every image a HEAD)", uncached, "reference"));
+        table.add(latencyRow("one client, default cache", cached, "reference"));
+        return new Outcome(json, table);
+      } finally {
+        admin.namespaces().withName(namespace).delete();
+      }
+    }
+  }
+
+  private static long timeEnsure(
+      EnvironmentImages images, ConfigMap owner, List<ImageBuildSpec> specs) {
+    long start = System.nanoTime();
+    List<EnvironmentImages.ImageState> states = images.ensure(owner, specs);
+    long took = System.nanoTime() - start;
+    if (!states.stream().allMatch(EnvironmentImages.ImageState.Available.class::isInstance)) {
+      throw new IllegalStateException("images expected in the registry were not found: " + states);
+    }
+    return took;
+  }
+
+  // ---------------------------------------------------------------- dedup: 50 requests, 1 build
+
+  /**
+   * 50 environments ask for the same missing image at the same moment, through {@link
+   * ImageBuildRequests} against the real API server, with the ImageBuild controller running and the
+   * local backend building: how many builds run, how many ImageBuilds exist, how many owners the
+   * build has, and how long until it succeeded.
+   */
+  private static Outcome dedup(LocalRegistry registry, Path scratch) throws Exception {
+    LocalPlatform platform = LocalPlatform.get();
+    String namespace = "bench-dedup-" + UUID.randomUUID().toString().substring(0, 8);
+    try (KubernetesClient admin = platform.newClient();
+        GitHttpServer git = GitHttpServer.start(Files.createDirectories(scratch.resolve("dg")))) {
+      ClusterManifests.installCrds(admin, platform.projectDir());
+      admin.resource(namespace(namespace)).create();
+      String commit =
+          git.createRepository(SITE)
+              .commit(
+                  "main",
+                  Map.of("Dockerfile", DOCKERFILE, "hello.txt", "dedup\n"),
+                  "one image for fifty environments");
+      TestBuildConfig config =
+          TestBuildConfig.defaults()
+              .withLocalWorkDir(Files.createDirectories(scratch.resolve("dw")));
+      LocalBuildahBuilder buildah =
+          new LocalBuildahBuilder(
+              new JGitCheckout(TestGitConfig.defaults().withGithubBaseUrl(git.baseUrl())),
+              config,
+              Clock.systemUTC());
+      AtomicInteger builds = new AtomicInteger();
+      ImageBuilder counting =
+          (request, log) -> {
+            builds.incrementAndGet();
+            return buildah.build(request, log);
+          };
+      try (KubernetesClient client = namespacedClient(platform, namespace);
+          ControllerHarness controller =
+              new ControllerHarness(
+                  client,
+                  new OciRegistryClient(config, Clock.systemUTC()),
+                  counting,
+                  config,
+                  ControllerHarness.quickSettings())) {
+        List<ConfigMap> owners = new ArrayList<>();
+        for (int i = 0; i < DEDUP_REQUESTS; i++) {
+          owners.add(
+              client
+                  .resource(
+                      new ConfigMapBuilder()
+                          .withNewMetadata()
+                          .withName("env-" + i)
+                          .endMetadata()
+                          .build())
+                  .create());
+        }
+        ImageBuildSpec spec =
+            new ImageBuildSpec(
+                SITE,
+                commit,
+                null,
+                null,
+                null,
+                registry.address() + "/bench/dedup:" + commit + "-dedup");
+        ImageBuildRequests requests = new ImageBuildRequests(client);
+        ExecutorService threads = Executors.newFixedThreadPool(DEDUP_REQUESTS);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<String>> answers = new ArrayList<>();
+        for (ConfigMap owner : owners) {
+          answers.add(
+              threads.submit(
+                  () -> {
+                    go.await();
+                    return requests.request(owner, spec).getMetadata().getName();
+                  }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        Set<String> names = new HashSet<>();
+        for (Future<String> answer : answers) {
+          names.add(answer.get(2, TimeUnit.MINUTES));
+        }
+        long requested = System.nanoTime() - start;
+        threads.shutdown();
+        String name = names.iterator().next();
+        ImageBuild done = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+          ImageBuild build = client.resources(ImageBuild.class).withName(name).get();
+          if (build.getStatus() != null && BuildStatuses.isFinal(build.getStatus())) {
+            done = build;
+            break;
+          }
+          Thread.sleep(20);
+        }
+        long finished = System.nanoTime() - start;
+        if (done == null || done.getStatus().phase() != ImageBuildPhase.Succeeded) {
+          throw new IllegalStateException(
+              "the shared build did not succeed: "
+                  + (done == null ? "timed out" : done.getStatus()));
+        }
+        int imageBuilds = client.resources(ImageBuild.class).list().getItems().size();
+        int ownerCount = done.getMetadata().getOwnerReferences().size();
+        boolean ok = builds.get() == 1 && imageBuilds == 1 && ownerCount == DEDUP_REQUESTS;
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("requests", DEDUP_REQUESTS);
+        json.put("distinctNames", names.size());
+        json.put("imageBuilds", imageBuilds);
+        json.put("owners", ownerCount);
+        json.put("builds", builds.get());
+        json.put("allRequestsReturnedMs", millis(requested));
+        json.put("succeededAfterMs", millis(finished));
+        json.put("targetMet", ok);
+        List<String> table = new ArrayList<>();
+        table.add(
+            DEDUP_REQUESTS
+                + " concurrent requests for one missing image (ImageBuildRequests + controller +"
+                + " local backend)");
+        table.add("");
+        table.add(
+            "| requests | ImageBuilds | owners | builds run | all requests returned |"
+                + " succeeded after | target |");
+        table.add("|---:|---:|---:|---:|---:|---:|---|");
+        table.add(
+            String.format(
+                Locale.ROOT,
+                "| %d | %d | %d | %d | %.0f ms | %.0f ms | 1 build: %s |",
+                DEDUP_REQUESTS,
+                imageBuilds,
+                ownerCount,
+                builds.get(),
+                millis(requested),
+                millis(finished),
+                verdict(ok)));
+        return new Outcome(json, table);
+      } finally {
+        admin.namespaces().withName(namespace).delete();
+      }
+    }
+  }
+
+  private static Namespace namespace(String name) {
+    return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
+  }
+
+  private static KubernetesClient namespacedClient(LocalPlatform platform, String namespace) {
+    Config config = platform.clientConfig();
+    config.setNamespace(namespace);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   // ---------------------------------------------------------------- statistics and output

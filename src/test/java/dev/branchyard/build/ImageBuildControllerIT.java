@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.javaoperatorsdk.operator.Operator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -67,9 +66,7 @@ class ImageBuildControllerIT {
   private static String slowCommit;
   private static KubernetesClient client;
   private static String namespace;
-  private static Operator operator;
-  private static BuildCoordinator coordinator;
-  private static KubernetesBuildStatusWriter statusWriter;
+  private static ControllerHarness controller;
   private static final AtomicInteger builds = new AtomicInteger();
   private static ConfigMapBuildLogStore logs;
   private static int downRegistryPort;
@@ -141,43 +138,23 @@ class ImageBuildControllerIT {
           builds.incrementAndGet();
           return buildah.build(request, log);
         };
-    logs = new ConfigMapBuildLogStore(client, buildConfig, Clock.systemUTC());
-    statusWriter = new KubernetesBuildStatusWriter(client);
-    coordinator =
-        new BuildCoordinator(
+    controller =
+        new ControllerHarness(
+            client,
             new OciRegistryClient(buildConfig.withCacheTtl(Duration.ZERO), Clock.systemUTC()),
             counting,
-            statusWriter,
-            new KubernetesBuildSecrets(client),
-            logs,
-            new BuildCoordinator.Settings(2, 3, Duration.ofSeconds(1), Duration.ofSeconds(1)),
-            Clock.systemUTC());
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new ImageBuildReconciler(coordinator), o -> o.settingNamespaces(namespace));
-    operator.start();
+            buildConfig,
+            ControllerHarness.quickSettings());
+    logs = controller.logs();
   }
 
   @AfterAll
   static void stop(KubernetesClient admin) throws IOException {
     try {
-      if (operator != null) {
-        operator.stop();
-      }
-      if (coordinator != null) {
-        coordinator.close();
-      }
-      if (statusWriter != null) {
-        statusWriter.close();
-      }
-      if (logs != null) {
-        logs.close();
+      if (controller != null) {
+        controller.close();
       }
       if (namespace != null) {
-        // Finalizers would keep the builds (and the namespace) once the operator is gone.
-        for (ImageBuild build : client.resources(ImageBuild.class).list().getItems()) {
-          build.getMetadata().setFinalizers(List.of());
-          client.resource(build).update();
-        }
         admin.namespaces().withName(namespace).delete();
       }
       if (client != null) {
@@ -268,6 +245,41 @@ class ImageBuildControllerIT {
 
     assertThat(skipped.getStatus().digest()).isEqualTo(built.getStatus().digest());
     assertThat(builds.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void anEnvironmentGetsImagesTheRegistryHasAtOnceAndBuildsOnlyTheMissingOne() throws Exception {
+    String present = registry.address() + "/branchyard/acme/present:" + goodCommit + "-env";
+    String digest = registry.pushScratchImage(present, "present\n");
+    ImageBuildSpec missing = spec(goodCommit, "env-missing", null);
+    ConfigMap environment = owner("env-plan");
+    try (EnvironmentImages images =
+        new EnvironmentImages(
+            new OciRegistryClient(TestBuildConfig.defaults(), Clock.systemUTC()),
+            new ImageBuildRequests(client))) {
+
+      List<EnvironmentImages.ImageState> states =
+          images.ensure(
+              environment,
+              List.of(
+                  new ImageBuildSpec("acme/present", goodCommit, null, null, null, present),
+                  missing));
+
+      assertThat(states.get(0))
+          .isEqualTo(new EnvironmentImages.ImageState.Available(present, digest));
+      assertThat(states.get(1))
+          .isEqualTo(
+              new EnvironmentImages.ImageState.Requested(
+                  missing.image(), ImageBuildRequests.nameFor(missing.image())));
+      assertThat(client.resources(ImageBuild.class).list().getItems())
+          .extracting(b -> b.getSpec().image())
+          .doesNotContain(present);
+      ImageBuild built =
+          awaitPhase(ImageBuildRequests.nameFor(missing.image()), ImageBuildPhase.Succeeded);
+      assertThat(built.getMetadata().getOwnerReferences())
+          .extracting(o -> o.getUid())
+          .containsExactly(environment.getMetadata().getUid());
+    }
   }
 
   @Test

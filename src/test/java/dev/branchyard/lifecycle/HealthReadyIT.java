@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The running application is ready once it reaches the real Kubernetes API. */
@@ -27,6 +28,12 @@ class HealthReadyIT {
     @Override
     public List<TestResourceEntry> testResources() {
       return List.of(new TestResourceEntry(LocalPlatformResource.class));
+    }
+
+    // As in production: readiness includes the controllers having started.
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("quarkus.operator-sdk.start-operator", "true");
     }
   }
 

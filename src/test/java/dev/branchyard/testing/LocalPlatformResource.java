@@ -27,6 +27,8 @@ public class LocalPlatformResource implements QuarkusTestResourceLifecycleManage
         "quarkus.kubernetes-client.api-server-url", config.getMasterUrl(),
         "quarkus.kubernetes-client.token", required(token, "a bearer token"),
         "quarkus.kubernetes-client.ca-cert-data", required(config.getCaCertData(), "CA data"),
+        // Branchyard's own namespace (in a pod: the pod's); controllers watch it.
+        "quarkus.kubernetes-client.namespace", "default",
         "branchyard.test.registry", platform.registry());
   }
 
