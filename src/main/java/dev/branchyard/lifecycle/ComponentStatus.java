@@ -11,6 +11,10 @@ import dev.branchyard.build.ImageBuildPhase;
  * @param imagePhase the phase of that build
  * @param deployPhase the deploy state
  * @param message what is going on or wrong, for people
+ * @param commitSha the exact commit deployed
+ * @param appliedHash a hash of the manifests last applied for the component (unchanged: not
+ *     re-applied)
+ * @param appliedAt when they were applied (RFC 3339); the readiness timeout counts from here
  */
 public record ComponentStatus(
     String name,
@@ -18,4 +22,7 @@ public record ComponentStatus(
     String imageBuild,
     ImageBuildPhase imagePhase,
     DeployPhase deployPhase,
-    String message) {}
+    String message,
+    String commitSha,
+    String appliedHash,
+    String appliedAt) {}

@@ -20,6 +20,8 @@ import java.util.List;
  * @param components per-component image and deploy state
  * @param conditions Kubernetes-style conditions with transition times
  * @param timeline a bounded, newest-last list of what happened
+ * @param message what is going on now, or what went wrong and what to do about it, for people
+ * @param specRevision the revision of the environment spec the status was computed from
  */
 public record EnvironmentStatus(
     Long observedGeneration,
@@ -33,7 +35,11 @@ public record EnvironmentStatus(
     List<ResolvedRef> resolvedRefs,
     List<ComponentStatus> components,
     List<Condition> conditions,
-    @Size(max = EnvironmentStatus.MAX_TIMELINE) List<TimelineEvent> timeline) {
+    @Size(max = EnvironmentStatus.MAX_TIMELINE) List<TimelineEvent> timeline,
+    @JsonPropertyDescription("What is going on now, or what went wrong, for people.")
+        String message,
+    @JsonPropertyDescription("Revision of the environment spec this status was computed from.")
+        String specRevision) {
 
   /** The timeline keeps at most this many entries; older ones are dropped first. */
   public static final int MAX_TIMELINE = 100;

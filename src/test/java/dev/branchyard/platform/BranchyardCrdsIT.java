@@ -63,7 +63,9 @@ class BranchyardCrdsIT {
                 new ResolvedRef("api", "acme/api", RefKind.Branch, "feature/x", SHA, "PR branch")),
             List.of(),
             List.of(),
-            List.of()));
+            List.of(),
+            "resolving refs",
+            "rev-1"));
     environments.resource(created).updateStatus();
 
     Environment stored = environments.withName("shop-pr-42").get();

@@ -1,0 +1,88 @@
+package dev.branchyard.lifecycle;
+
+import dev.branchyard.lifecycle.EnvironmentNamespaces.Teardown;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The {@code Environment} controller. java-operator-sdk watches environments (and retries, queues
+ * and elects the leader); {@link EnvironmentPipeline} does one idempotent pass per event and writes
+ * the status itself. Deletion is convergent: the finalizer is removed only once the environment's
+ * namespace is really gone, and a namespace stuck terminating is reported with what holds it.
+ *
+ * <p>Not generation-aware: a status-only change by someone else (an extended TTL, a requested
+ * rebuild) must also wake it. The periodic resync catches drift (a deleted Deployment).
+ */
+@ControllerConfiguration(
+    name = EnvironmentReconciler.NAME,
+    generationAwareEventProcessing = false,
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<Environment> {
+
+  public static final String NAME = "environment";
+
+  private static final Logger LOG = Logger.getLogger(EnvironmentReconciler.class);
+
+  private final EnvironmentPipeline pipeline;
+  private final EnvironmentNamespaces namespaces;
+  private final EnvironmentStatusWriter writer;
+  private final LifecycleConfig config;
+  private final Clock clock;
+
+  public EnvironmentReconciler(
+      EnvironmentPipeline pipeline,
+      EnvironmentNamespaces namespaces,
+      EnvironmentStatusWriter writer,
+      LifecycleConfig config,
+      Clock clock) {
+    this.pipeline = pipeline;
+    this.namespaces = namespaces;
+    this.writer = writer;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<Environment> reconcile(
+      Environment environment, Context<Environment> context) {
+    EnvironmentPipeline.Outcome outcome =
+        pipeline.run(environment, context::isNextReconciliationImminent);
+    UpdateControl<Environment> control = UpdateControl.noUpdate();
+    outcome.again().ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  @Override
+  public DeleteControl cleanup(Environment environment, Context<Environment> context) {
+    String namespace = environment.getStatus() == null ? null : environment.getStatus().namespace();
+    if (namespace == null) {
+      return DeleteControl.defaultDelete();
+    }
+    Teardown teardown = namespaces.delete(namespace);
+    if (teardown instanceof Teardown.Gone) {
+      LOG.infof("environment %s torn down", environment.getMetadata().getName());
+      return DeleteControl.defaultDelete();
+    }
+    String blockedBy = ((Teardown.Terminating) teardown).blockedBy();
+    StatusDraft draft = StatusDraft.of(environment, clock);
+    draft.phase(
+        EnvironmentPhase.Deleting,
+        "Deleting",
+        "deleting namespace " + namespace + (blockedBy.isEmpty() ? "" : "; " + blockedBy));
+    try {
+      writer.write(environment, draft);
+    } catch (EnvironmentStatusWriter.SupersededException e) {
+      LOG.debugf("%s", e.getMessage());
+    }
+    return DeleteControl.noFinalizerRemoval().rescheduleAfter(config.teardownPollInterval());
+  }
+}
