@@ -119,6 +119,28 @@ public interface BuildConfig {
   /** How build logs are kept: see {@link ConfigMapBuildLogStore}. */
   Logs logs();
 
+  /** Deleting old finished builds: see {@code dev.branchyard.lifecycle.BuildPruner}. */
+  Prune prune();
+
+  /** How finished builds that no environment needs any more are deleted. */
+  interface Prune {
+
+    /**
+     * How often finished builds are looked at. The {@code @Scheduled} interval reads it raw, with
+     * the same default.
+     */
+    @WithDefault("1h")
+    Duration interval();
+
+    /**
+     * How long a finished build (Succeeded, Failed, Cancelled or Skipped) that no environment owns
+     * any more is kept for inspection, counted from its end; its log ConfigMap goes with it. Builds
+     * created by hand are never pruned.
+     */
+    @WithDefault("7d")
+    Duration keepFinished();
+  }
+
   /** Settings of the {@code local} backend. */
   interface Local {
 

@@ -43,4 +43,67 @@ public interface LifecycleConfig {
   /** How often a namespace that is still terminating is looked at during teardown. */
   @WithDefault("3s")
   Duration teardownPollInterval();
+
+  /** Expiry of environments and the warning before it: see {@link TtlClock}. */
+  TtlClocks ttl();
+
+  /** The orphan reaper: see {@link OrphanReaper}. */
+  Reaper reaper();
+
+  /** Limits that hold across all stacks (each stack has its own in its spec). */
+  GlobalLimits limits();
+
+  /**
+   * Whether this replica runs the clocks (TTL expiry, reaper, build pruning) without leader
+   * election, as a single replica does. The {@code %test} profile sets it to false, as tests start
+   * no operator. With leader election connected, the elected leader runs them instead.
+   */
+  @WithDefault("true")
+  boolean assumeLeader();
+
+  /** Settings of {@link TtlClock}. */
+  interface TtlClocks {
+
+    /**
+     * How long before an environment expires it gets an {@code ExpiresSoon} event and its people a
+     * notice (e.g. a PR comment), time enough to {@code /branchyard extend} it.
+     */
+    @WithDefault("30m")
+    Duration warnBefore();
+
+    /**
+     * How often every Environment is looked at: expired ones are deleted and missing timers
+     * recreated. It bounds how late an expiry is noticed after a restart or a missed timer. The
+     * {@code @Scheduled} interval reads it raw, with the same default.
+     */
+    @WithDefault("1m")
+    Duration sweepInterval();
+  }
+
+  /** Settings of {@link OrphanReaper}. */
+  interface Reaper {
+
+    /** How often namespaces and environments are compared. */
+    @WithDefault("5m")
+    Duration interval();
+
+    /**
+     * How old a namespace without its Environment must be before it is deleted: the controller
+     * creates the namespace a moment after the Environment, and a namespace labelled for an
+     * Environment that a slow informer does not show yet must survive.
+     */
+    @WithDefault("10m")
+    Duration grace();
+  }
+
+  /** Limits across all stacks. */
+  interface GlobalLimits {
+
+    /**
+     * How many environments, of all stacks together, may exist at once. More wait in a first-in,
+     * first-out queue ({@code Queued}); the global limit never evicts.
+     */
+    @WithDefault("50")
+    int maxEnvironments();
+  }
 }

@@ -25,9 +25,12 @@ public record Limits(int maxEnvironments, OnLimit onLimit) {
 
   /** What happens to a new environment when the stack is at its limit. */
   public enum OnLimit {
-    /** Wait (Pending) until another environment of the stack is gone. YAML {@code queue}. */
+    /** Wait ({@code Queued}) until another environment of the stack is gone. YAML {@code queue}. */
     QUEUE("queue"),
-    /** Destroy the environment that expires soonest to make room. YAML {@code evictOldest}. */
+    /**
+     * Destroy the least recently updated environment of the stack to make room, one at a time. YAML
+     * {@code evictOldest}.
+     */
     EVICT_OLDEST("evictOldest");
 
     private final String yamlName;

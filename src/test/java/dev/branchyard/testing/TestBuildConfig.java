@@ -170,6 +170,14 @@ public record TestBuildConfig(
         new TestLogs(maxBytes, flushInterval, logs.retryFor()));
   }
 
+  /** The defaults of {@link BuildConfig.Prune}: prune hourly, keep finished builds a week. */
+  @Override
+  public Prune prune() {
+    return new TestPrune(Duration.ofHours(1), Duration.ofDays(7));
+  }
+
+  public record TestPrune(Duration interval, Duration keepFinished) implements Prune {}
+
   /** The build logs' settings. */
   public record TestLogs(long maxBytes, Duration flushInterval, Duration retryFor) implements Logs {
     @Override
