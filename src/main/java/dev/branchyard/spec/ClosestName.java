@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the known name a misspelt one most likely meant, for "did you mean" hints. */
-final class ClosestName {
+public final class ClosestName {
 
   private ClosestName() {}
 
@@ -13,7 +13,7 @@ final class ClosestName {
    * The candidate with the smallest edit distance, case-insensitively, if it is close enough to be
    * a plausible typo (at most a third of the name's length, and at least 1 edit allowed).
    */
-  static Optional<String> among(String name, Collection<String> candidates) {
+  public static Optional<String> among(String name, Collection<String> candidates) {
     String wanted = name.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
