@@ -3,7 +3,6 @@ package dev.branchyard.deploy;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /** Settings of rendering and of the environments' namespaces, prefix {@code branchyard.deploy}. */
@@ -41,11 +40,12 @@ public interface DeployConfig {
     /**
      * Labels that select the ingress controller's namespace, whose pods may reach every pod of
      * every environment (all other traffic from outside an environment's namespace is denied), as
-     * {@code key=value} pairs separated by {@code ;}. Kubernetes sets {@code
-     * kubernetes.io/metadata.name} on namespaces only from 1.21 on: on 1.20, label the controller's
-     * namespace yourself. Setting this replaces the default as a whole.
+     * {@code key=value} pairs separated by commas, e.g. {@code team=edge,role=ingress}: a namespace
+     * must have all of them. Kubernetes sets {@code kubernetes.io/metadata.name} on namespaces only
+     * from 1.21 on: on 1.20, label the controller's namespace yourself. (A string rather than a map
+     * so that setting it replaces the default instead of adding to it.)
      */
     @WithDefault("kubernetes.io/metadata.name=ingress-nginx")
-    Map<String, String> controllerNamespaceLabels();
+    String controllerNamespaceLabels();
   }
 }

@@ -70,7 +70,29 @@ public final class NamespaceLayout {
     return new NamespaceLayout(
         config.namespacePrefix(),
         config.ingress().className(),
-        config.ingress().controllerNamespaceLabels());
+        labels(config.ingress().controllerNamespaceLabels()));
+  }
+
+  /**
+   * Reads {@code key=value} pairs separated by commas, as in {@code
+   * branchyard.deploy.ingress.controller-namespace-labels}.
+   *
+   * @throws IllegalArgumentException for a pair without {@code =} or with an empty key
+   */
+  static Map<String, String> labels(String pairs) {
+    Map<String, String> labels = new TreeMap<>();
+    for (String pair : pairs.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int equals = pair.indexOf('=');
+      if (equals <= 0 || pair.substring(0, equals).isBlank()) {
+        throw new IllegalArgumentException(
+            "'" + pair.strip() + "' is not a label: write key=value pairs separated by commas");
+      }
+      labels.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+    }
+    return labels;
   }
 
   /**

@@ -162,7 +162,7 @@ final class Placeholders implements YamlDocuments.ScalarRewriter {
       if (service == null) {
         String suggestion =
             ClosestName.among(component, context.services().keySet())
-                .map(c -> " did you mean '" + SERVICE + c + "'?")
+                .map(c -> " Did you mean '" + SERVICE + c + "'?")
                 .orElse("");
         throw missing(
             mark,
@@ -206,7 +206,7 @@ final class Placeholders implements YamlDocuments.ScalarRewriter {
         String suggestion =
             current instanceof Map<?, ?> map
                 ? ClosestName.among(segment, keys(map))
-                    .map(k -> " did you mean '" + walked + "." + k + "'?")
+                    .map(k -> " Did you mean '" + walked + "." + k + "'?")
                     .orElse("")
                 : "";
         throw missing(

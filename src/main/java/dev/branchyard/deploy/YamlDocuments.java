@@ -259,11 +259,13 @@ final class YamlDocuments {
     if (problem.contains("\\t(TAB)") || problem.contains("'\\t'")) {
       problem = "a tab character: indent with spaces, YAML does not allow tabs";
     }
-    String hint =
-        lineOf(text, at.line()).contains("{{")
-            ? "; a value that starts with a placeholder must be quoted: \"{{ image }}\""
-            : "";
-    return new RenderException(at.in(file) + ": invalid YAML: " + problem + hint, e);
+    if (lineOf(text, at.line()).contains("{{")) {
+      // Unquoted, "{{" opens a flow mapping in a flow mapping: SnakeYAML's wording is no help.
+      problem =
+          (problem.contains("org.yaml.snakeyaml") ? "'{' starts a mapping here" : problem)
+              + "; a value that starts with a placeholder must be quoted: \"{{ image }}\"";
+    }
+    return new RenderException(at.in(file) + ": invalid YAML: " + problem, e);
   }
 
   private static String lineOf(String text, int line) {

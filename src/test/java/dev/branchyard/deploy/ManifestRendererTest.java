@@ -197,7 +197,7 @@ class ManifestRendererTest {
         .hasMessageContaining("{{ values.featureFlags.newChekout }} has no value")
         .hasMessageContaining("no value 'newChekout' under values.featureFlags")
         .hasMessageContaining("values.featureFlags has newCheckout")
-        .hasMessageContaining("did you mean 'values.featureFlags.newCheckout'?");
+        .hasMessageContaining("Did you mean 'values.featureFlags.newCheckout'?");
   }
 
   @Test
@@ -209,7 +209,7 @@ class ManifestRendererTest {
         .isInstanceOf(RenderException.class)
         .hasMessageContaining("{{ service.apj }} has no value")
         .hasMessageContaining("components: api, postgres, web")
-        .hasMessageContaining("did you mean 'service.api'?");
+        .hasMessageContaining("Did you mean 'service.api'?");
   }
 
   @Test
@@ -247,8 +247,10 @@ class ManifestRendererTest {
                 renderer.render(
                     List.of(configMap("  image: {{ image }}:latest")), RenderContexts.web()))
         .isInstanceOf(RenderException.class)
-        .hasMessageContaining("invalid YAML")
-        .hasMessageContaining("must be quoted: \"{{ image }}\"");
+        .hasMessageStartingWith("templates/shop/web/config.yaml:6:")
+        .hasMessageContaining(
+            "invalid YAML: '{' starts a mapping here; a value that starts with a placeholder must"
+                + " be quoted: \"{{ image }}\"");
   }
 
   @Test
