@@ -49,22 +49,27 @@ public final class HelmChartRenderer {
       throw new RenderException(
           chart.path() + ": not a Helm chart: " + chartDirectory + " has no Chart.yaml");
     }
+    return renderer.renderChartOutput(
+        chart.path(), template(chartDirectory, chart, context), context);
+  }
+
+  private static String template(Path chartDirectory, DeploySpec.Chart chart, RenderContext context)
+      throws RenderException {
     Path valuesFile = null;
     try {
       // JSON is YAML; the file is created readable by its owner only.
       valuesFile = Files.createTempFile("branchyard-values-", ".yaml");
       JSON.writeValue(valuesFile.toFile(), values(chart, context));
-      String output =
-          new Helm(chartDirectory)
-              .template()
-              .withName(releaseName(context.component()))
-              .withNamespace(context.namespace())
-              .withValuesFile(valuesFile)
-              .call();
-      return renderer.renderChartOutput(chart.path(), output, context);
+      return new Helm(chartDirectory)
+          .template()
+          .withName(releaseName(context.component()))
+          .withNamespace(context.namespace())
+          .withValuesFile(valuesFile)
+          .call();
     } catch (IOException e) {
       throw new RenderException(chart.path() + ": cannot write the chart's values: " + e, e);
     } catch (RuntimeException e) {
+      // helm-java reports helm's own error as an IllegalStateException with helm's message.
       throw new RenderException(
           chart.path() + ": helm template failed: " + String.valueOf(e.getMessage()).strip(), e);
     } finally {
