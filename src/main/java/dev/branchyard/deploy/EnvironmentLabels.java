@@ -29,8 +29,12 @@ public final class EnvironmentLabels {
   /** Annotation on the namespace: the uid of the {@code Environment} that owns it. */
   public static final String ENVIRONMENT_UID = "branchyard.dev/environment-uid";
 
-  /** Value of {@link #COMPONENT} for objects of the environment as a whole. */
-  public static final String ENVIRONMENT_COMPONENT = "_environment";
+  /**
+   * Value of {@link #COMPONENT} for objects of the environment as a whole. It contains a dot, so it
+   * can never be a component's name (a DNS label), and it is a valid label value (which must start
+   * and end with a letter or digit, so {@code _environment} would be rejected by the API server).
+   */
+  public static final String ENVIRONMENT_COMPONENT = "branchyard.environment";
 
   /** Server-side apply field manager. */
   public static final String FIELD_MANAGER = "branchyard";
