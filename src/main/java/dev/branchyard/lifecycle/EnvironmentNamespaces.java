@@ -1,5 +1,6 @@
 package dev.branchyard.lifecycle;
 
+import dev.branchyard.deploy.IngressTarget;
 import dev.branchyard.deploy.Manifest;
 import dev.branchyard.deploy.ManifestApplier.ApplyException;
 import dev.branchyard.spec.StackSpec;
@@ -18,11 +19,14 @@ public interface EnvironmentNamespaces {
   /**
    * Creates or updates the namespace and the environment-wide objects in it (idempotent).
    *
-   * @param ingressTarget the component whose service the ingress routes to, if any
+   * @param ingressTarget the Service the ingress routes to, if the stack has an ingress
    * @return the environment-wide objects applied (kept when pruning)
    */
   List<Manifest> ensure(
-      Environment environment, StackSpec spec, String namespace, Optional<String> ingressTarget)
+      Environment environment,
+      StackSpec spec,
+      String namespace,
+      Optional<IngressTarget> ingressTarget)
       throws ApplyException;
 
   /** Where the deletion of a namespace stands. */

@@ -7,6 +7,8 @@ import dev.branchyard.build.ImageBuild;
 import dev.branchyard.build.ImageBuildPhase;
 import dev.branchyard.build.ImageBuildSpec;
 import dev.branchyard.build.ImageNamer;
+import dev.branchyard.deploy.ComponentManifests;
+import dev.branchyard.deploy.IngressTarget;
 import dev.branchyard.deploy.Manifest;
 import dev.branchyard.deploy.ManifestApplier;
 import dev.branchyard.deploy.ManifestApplier.ApplyException;
@@ -180,9 +182,9 @@ public class EnvironmentPipeline {
       pass.checkpoint();
       Map<String, String> builtImages = ensureImages(pass, spec, refs);
       pass.checkpoint();
-      String namespace = ensureNamespace(pass, spec);
-      pass.checkpoint();
+      String namespace = pass.draft.namespace().orElse(namespaces.nameFor(environment, spec));
       Map<String, List<Manifest>> rendered = render(pass, spec, refs, builtImages, namespace);
+      ensureNamespace(pass, spec, namespace, rendered);
       pass.checkpoint();
       boolean allReady = applyAndAwait(pass, spec, rendered, namespace);
       if (!allReady) {
@@ -382,12 +384,12 @@ public class EnvironmentPipeline {
 
   // ---- ensureNamespace -------------------------------------------------------------------------
 
-  private String ensureNamespace(Pass pass, StackSpec spec) {
-    String namespace = pass.draft.namespace().orElse(namespaces.nameFor(pass.environment, spec));
+  private void ensureNamespace(
+      Pass pass, StackSpec spec, String namespace, Map<String, List<Manifest>> rendered) {
     pass.draft.namespace(namespace);
     try {
       List<Manifest> objects =
-          namespaces.ensure(pass.environment, spec, namespace, ingressTarget(spec));
+          namespaces.ensure(pass.environment, spec, namespace, ingressTarget(spec, rendered));
       pass.keepEnvironmentObjects(objects);
     } catch (ApplyException e) {
       throw pass.fail(
@@ -397,12 +399,24 @@ public class EnvironmentPipeline {
           Optional.of(config.retryInterval()));
     }
     pass.draft.condition(StatusDraft.NAMESPACE_READY, true, "NamespaceReady", namespace);
-    return namespace;
   }
 
-  /** The ingress routes to the first component, which by convention is the stack's front door. */
-  private static Optional<String> ingressTarget(StackSpec spec) {
-    return spec.ingress().map(i -> spec.components().get(0).name());
+  /**
+   * The ingress routes to the first Service of the first component that has one: by convention the
+   * first component of a stack is its front door.
+   */
+  private static Optional<IngressTarget> ingressTarget(
+      StackSpec spec, Map<String, List<Manifest>> rendered) {
+    if (spec.ingress().isEmpty()) {
+      return Optional.empty();
+    }
+    for (ComponentSpec component : spec.components()) {
+      Optional<IngressTarget> target = IngressTarget.firstService(rendered.get(component.name()));
+      if (target.isPresent()) {
+        return target;
+      }
+    }
+    return Optional.empty();
   }
 
   // ---- render ----------------------------------------------------------------------------------

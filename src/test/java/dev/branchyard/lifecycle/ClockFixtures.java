@@ -92,7 +92,9 @@ final class ClockFixtures {
         List.of(),
         List.of(),
         List.of(),
-        List.of());
+        List.of(),
+        null,
+        null);
   }
 
   /** The events of {@code ns} with {@code reason}. */

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The environment controller end to end on the real local control plane: specs from a catalog,
- * refs resolved from git repositories served over HTTP, images built by real buildah into a real
+ * The environment controller end to end on the real local control plane: specs from a catalog, refs
+ * resolved from git repositories served over HTTP, images built by real buildah into a real
  * registry by the ImageBuild controller, manifests and a Helm chart rendered and server-side
  * applied, Deployments and a StatefulSet becoming available on the hollow node, teardown.
  */
@@ -99,7 +99,15 @@ class EnvironmentControllerIT {
     assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo(name + ".preview.test");
     assertThat(fixture.admin().resourceQuotas().inNamespace(namespace).list().getItems())
         .isNotEmpty();
-    assertThat(fixture.admin().network().v1().networkPolicies().inNamespace(namespace).list().getItems())
+    assertThat(
+            fixture
+                .admin()
+                .network()
+                .v1()
+                .networkPolicies()
+                .inNamespace(namespace)
+                .list()
+                .getItems())
         .isNotEmpty();
     assertThat(status.timeline()).extracting(TimelineEvent::reason).contains("Resolved", "Ready");
   }
@@ -114,8 +122,7 @@ class EnvironmentControllerIT {
 
     fixture.updateHeadSha(name, fixture.webCommit(1));
 
-    Environment updated =
-        fixture.awaitReadyAt(name, fixture.webCommit(1), READY);
+    Environment updated = fixture.awaitReadyAt(name, fixture.webCommit(1), READY);
     assertThat(updated.getStatus().namespace()).isEqualTo(namespace);
     Deployment webAfter = deployment(namespace, "web");
     assertThat(image(webAfter)).contains(fixture.webCommit(1)).isNotEqualTo(image(webBefore));
@@ -139,8 +146,7 @@ class EnvironmentControllerIT {
 
   @Test
   void brokenTemplateFailsTheEnvironmentNamingTheFileAndThePlaceholder() {
-    String name =
-        fixture.createEnvironment("e2e-pr-4", 4, fixture.webCommit(0), "e2e-broken");
+    String name = fixture.createEnvironment("e2e-pr-4", 4, fixture.webCommit(0), "e2e-broken");
 
     Environment failed = fixture.awaitPhase(name, EnvironmentPhase.Failed, READY);
 

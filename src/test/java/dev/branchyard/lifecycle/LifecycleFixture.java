@@ -14,13 +14,13 @@ import dev.branchyard.testing.GitHttpServer;
 import dev.branchyard.testing.LocalPlatform;
 import dev.branchyard.testing.TestBuildConfig;
 import dev.branchyard.testing.TestGitConfig;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,10 +38,10 @@ import java.util.stream.Stream;
 import org.assertj.core.api.Assertions;
 
 /**
- * What the lifecycle ITs share: a home namespace on the real control plane with the CRDs, three
- * git repositories served over HTTP (a web app whose pull request branch has three commits, an api
- * on main, an infra repo whose tag v1.0.0 holds a Helm chart), a spec catalog holding the {@code
- * e2e} stack, the templates directory, and the platform's registry.
+ * What the lifecycle ITs share: a home namespace on the real control plane with the CRDs, three git
+ * repositories served over HTTP (a web app whose pull request branch has three commits, an api on
+ * main, an infra repo whose tag v1.0.0 holds a Helm chart), a spec catalog holding the {@code e2e}
+ * stack, the templates directory, and the platform's registry.
  */
 final class LifecycleFixture implements AutoCloseable {
 
@@ -225,9 +225,7 @@ final class LifecycleFixture implements AutoCloseable {
   }
 
   TestGitConfig gitConfig() {
-    return TestGitConfig.defaults()
-        .withGithubBaseUrl(git.baseUrl())
-        .withCacheTtl(Duration.ZERO);
+    return TestGitConfig.defaults().withGithubBaseUrl(git.baseUrl()).withCacheTtl(Duration.ZERO);
   }
 
   TestBuildConfig buildConfig() {
@@ -253,7 +251,7 @@ final class LifecycleFixture implements AutoCloseable {
     return infraTag;
   }
 
-  MixedOperation<Environment, KubernetesResourceList<Environment>, Resource<Environment>>
+  NonNamespaceOperation<Environment, KubernetesResourceList<Environment>, Resource<Environment>>
       environments() {
     return client.resources(Environment.class).inNamespace(home);
   }
@@ -273,7 +271,9 @@ final class LifecycleFixture implements AutoCloseable {
             headSha,
             "octocat",
             false);
-    environments().resource(new Environment(name, new EnvironmentSpec(spec, trigger, null))).create();
+    environments()
+        .resource(new Environment(name, new EnvironmentSpec(spec, trigger, null)))
+        .create();
     return name;
   }
 
@@ -312,7 +312,8 @@ final class LifecycleFixture implements AutoCloseable {
               if (status != null
                   && phase != EnvironmentPhase.Failed
                   && status.phase() == EnvironmentPhase.Failed
-                  && Objects.equals(status.observedGeneration(), env.getMetadata().getGeneration())) {
+                  && Objects.equals(
+                      status.observedGeneration(), env.getMetadata().getGeneration())) {
                 throw new AssertionError(name + " failed: " + status.message());
               }
               return env;

@@ -1,8 +1,5 @@
-package dev.branchyard.lifecycle;
+package dev.branchyard.deploy;
 
-import dev.branchyard.deploy.Manifest;
-import dev.branchyard.deploy.RenderContext;
-import dev.branchyard.deploy.RenderException;
 import dev.branchyard.spec.ComponentSpec;
 import java.util.List;
 
