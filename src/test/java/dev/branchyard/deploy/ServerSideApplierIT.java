@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -290,6 +293,94 @@ class ServerSideApplierIT {
     assertThatThrownBy(() -> applier.apply(namespace, "env-unknown", List.of(misspelt)))
         .isInstanceOf(ApplyException.class)
         .hasMessageContaining("serves no kind Deploymnet in apps/v1");
+  }
+
+  @Test
+  void customKindIsAppliedAndPrunedOnceItsCrdIsInstalled() throws ApplyException {
+    String group = "gadgets" + UUID.randomUUID().toString().substring(0, 8) + ".branchyard.dev";
+    Manifest first = gadget(group, "g1");
+    Manifest second = gadget(group, "g2");
+    assertThatThrownBy(() -> applier.apply(namespace, "env-crd", List.of(first)))
+        .isInstanceOf(ApplyException.class)
+        .hasMessageContaining("serves no kind Gadget");
+    CustomResourceDefinition crd = gadgetCrd(group);
+    admin.resource(crd).create();
+    try {
+      admin
+          .apiextensions()
+          .v1()
+          .customResourceDefinitions()
+          .withName(crd.getMetadata().getName())
+          .waitUntilCondition(
+              c ->
+                  c.getStatus() != null
+                      && c.getStatus().getConditions().stream()
+                          .anyMatch(
+                              cond ->
+                                  "Established".equals(cond.getType())
+                                      && "True".equals(cond.getStatus())),
+              60,
+              TimeUnit.SECONDS);
+
+      // The applier asked discovery before the CRD existed; it asks again instead of trusting it.
+      applier.apply(namespace, "env-crd", List.of(first, second));
+
+      var gadgets =
+          admin.genericKubernetesResources(group + "/v1", "Gadget").inNamespace(namespace);
+      assertThat(gadgets.withName("g1").get().getMetadata().getLabels())
+          .containsEntry(EnvironmentLabels.ENVIRONMENT, "env-crd");
+      assertThat(readiness.check(namespace, List.of(first, second)).ready()).isTrue();
+      // A custom kind is pruned while the revision still renders some object of it.
+      assertThat(applier.prune(namespace, "env-crd", Set.of(first.key())))
+          .containsExactly(second.key());
+      assertThat(gadgets.withName("g2").get()).isNull();
+      assertThat(gadgets.withName("g1").get()).isNotNull();
+    } finally {
+      admin.resource(crd).delete();
+    }
+  }
+
+  private static Manifest gadget(String group, String name) {
+    return fromYaml(
+        "api",
+        "charts/gadgets/templates/" + name + ".yaml",
+        """
+        apiVersion: %s/v1
+        kind: Gadget
+        metadata:
+          name: %s
+        spec:
+          size: 3
+        """
+            .formatted(group, name));
+  }
+
+  private static CustomResourceDefinition gadgetCrd(String group) {
+    return new CustomResourceDefinitionBuilder()
+        .withNewMetadata()
+        .withName("gadgets." + group)
+        .endMetadata()
+        .withNewSpec()
+        .withGroup(group)
+        .withScope("Namespaced")
+        .withNewNames()
+        .withKind("Gadget")
+        .withPlural("gadgets")
+        .withSingular("gadget")
+        .endNames()
+        .addNewVersion()
+        .withName("v1")
+        .withServed(true)
+        .withStorage(true)
+        .withNewSchema()
+        .withNewOpenAPIV3Schema()
+        .withType("object")
+        .withXKubernetesPreserveUnknownFields(true)
+        .endOpenAPIV3Schema()
+        .endSchema()
+        .endVersion()
+        .endSpec()
+        .build();
   }
 
   @Test
