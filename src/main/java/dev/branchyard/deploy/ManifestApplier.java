@@ -27,10 +27,25 @@ public interface ManifestApplier {
   List<Manifest.ObjectKey> prune(String namespace, String environment, Set<Manifest.ObjectKey> keep)
       throws ApplyException;
 
-  /** The API server refused an object. */
+  /** The API server refused an object, or could not be asked. */
   class ApplyException extends Exception {
+    private final boolean retryable;
+
     public ApplyException(String message, Throwable cause) {
+      this(message, cause, false);
+    }
+
+    /**
+     * @param retryable true when the same call may succeed later unchanged (API server unreachable,
+     *     overloaded or failing); false when the objects or the cluster's setup must change first
+     */
+    public ApplyException(String message, Throwable cause, boolean retryable) {
       super(message, cause);
+      this.retryable = retryable;
+    }
+
+    public boolean retryable() {
+      return retryable;
     }
   }
 }
