@@ -208,6 +208,11 @@ final class LifecycleFixture implements AutoCloseable {
     return home;
   }
 
+  /** Environment namespaces of this fixture start with it, so runs and classes never collide. */
+  String namespacePrefix() {
+    return "by-" + home.substring(home.length() - 6) + "-";
+  }
+
   Path scratch() {
     return scratch;
   }

@@ -1,0 +1,53 @@
+package dev.branchyard.testing;
+
+import dev.branchyard.lifecycle.LifecycleConfig;
+import java.time.Duration;
+
+/** {@link LifecycleConfig} for tests built by hand: short polls and timeouts. */
+public record TestLifecycleConfig(
+    Duration apiCheckTimeout,
+    Duration deployPollInterval,
+    Duration buildPollInterval,
+    Duration readyTimeout,
+    Duration retryInterval,
+    Duration teardownPollInterval,
+    TtlClocks ttl,
+    Reaper reaper,
+    GlobalLimits limits,
+    boolean assumeLeader)
+    implements LifecycleConfig {
+
+  public static TestLifecycleConfig defaults() {
+    return new TestLifecycleConfig(
+        Duration.ofSeconds(2),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMinutes(2),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        new Clocks(Duration.ofMinutes(30), Duration.ofMinutes(1)),
+        new Reap(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+        new Limits(50),
+        true);
+  }
+
+  public TestLifecycleConfig withMaxEnvironments(int max) {
+    return new TestLifecycleConfig(
+        apiCheckTimeout,
+        deployPollInterval,
+        buildPollInterval,
+        readyTimeout,
+        retryInterval,
+        teardownPollInterval,
+        ttl,
+        reaper,
+        new Limits(max),
+        assumeLeader);
+  }
+
+  record Clocks(Duration warnBefore, Duration sweepInterval) implements TtlClocks {}
+
+  record Reap(Duration interval, Duration grace) implements Reaper {}
+
+  record Limits(int maxEnvironments) implements GlobalLimits {}
+}
