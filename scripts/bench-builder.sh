@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks the image builder against a real local registry and real buildah: the skip check
-# (registry HEAD latency, cached and uncached) and the local backend's overhead over
-# `buildah bud && buildah push` run from a shell. Not a test; prints markdown tables and writes
-# target/bench/builder.json.
-#   scripts/bench-builder.sh [--only head|overhead|head,overhead] [--output FILE]
+# (registry HEAD latency, cached and uncached), the local backend's overhead over
+# `buildah bud && buildah push` run from a shell, a 10-component environment whose images exist,
+# and 50 concurrent requests for one image (the last two need the local platform). Not a test;
+# prints markdown tables and writes target/bench/builder.json; exits non-zero if a part failed.
+#   scripts/bench-builder.sh [--only head,overhead,environment,dedup] [--output FILE]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

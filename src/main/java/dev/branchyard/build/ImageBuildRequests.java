@@ -9,12 +9,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How environments ask for images: one {@link ImageBuild} per target image, named after it, owned
@@ -37,7 +40,17 @@ public class ImageBuildRequests {
 
   public static final String LIFETIME_OWNED = "while-owned";
 
-  private static final int MAX_CONFLICT_RETRIES = 20;
+  /**
+   * Conflicts tolerated per call. Every other writer of the build (each environment asking at the
+   * same moment, the controller) may win a round, so this must exceed the number of environments
+   * that can ask at once; 20 failed with 50 simultaneous requests.
+   */
+  private static final int MAX_CONFLICT_RETRIES = 200;
+
+  /** Backoff after a conflict: random in [0, min(cap, first * 2^conflicts)] (full jitter). */
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
+
+  private static final Duration MAX_BACKOFF = Duration.ofMillis(100);
 
   private final KubernetesClient client;
 
@@ -121,6 +134,7 @@ public class ImageBuildRequests {
         if (e.getCode() != 409) {
           throw e;
         }
+        backOff(attempt);
       }
     }
     throw new IllegalStateException(
@@ -159,9 +173,25 @@ public class ImageBuildRequests {
         if (e.getCode() != 409) {
           throw e;
         }
+        backOff(attempt);
       }
     }
     throw new IllegalStateException("could not release ImageBuild " + name + ": it kept changing");
+  }
+
+  /**
+   * Waits a little after a lost write, so that writers who all lost to the same winner do not retry
+   * in lockstep and collide again.
+   */
+  private static void backOff(int attempt) {
+    long cap = Math.min(MAX_BACKOFF.toNanos(), FIRST_BACKOFF.toNanos() << Math.min(attempt, 20));
+    long nanos = ThreadLocalRandom.current().nextLong(cap + 1);
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a conflicting write", e);
+    }
   }
 
   private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<

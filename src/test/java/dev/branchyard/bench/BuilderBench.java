@@ -32,6 +32,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -67,8 +71,8 @@ import java.util.stream.Stream;
 
 /**
  * The image builder's costs, against a real registry ({@link LocalRegistry}) and real buildah. Not
- * a test: run it with {@code scripts/bench-builder.sh [--only head,overhead] [--output FILE]}.
- * Writes {@code target/bench/builder.json} and prints a markdown table per part.
+ * a test: run it with {@code scripts/bench-builder.sh [--only head,overhead,environment,dedup]
+ * [--output FILE]}. Writes {@code target/bench/builder.json} and prints a markdown table per part.
  *
  * <p><b>head</b>, the skip check: latency of {@link OciRegistryClient#digestOf} over loopback, for
  * a tag that exists (200) and one that does not (404), with a client whose cache TTL is zero, so
@@ -159,24 +163,36 @@ public final class BuilderBench {
     boolean hadBlobInfoCache = Files.exists(BLOB_INFO_CACHE);
     // Short: buildah's run-state paths under the work dir must fit socket path limits.
     Path scratch = Files.createTempDirectory(Path.of("/tmp"), "by-bb-");
-    try (LocalRegistry registry = LocalRegistry.start()) {
+    Map<String, Throwable> failures = new LinkedHashMap<>();
+    try (LocalRegistry registry = LocalRegistry.start();
+        Clusters clusters = new Clusters()) {
       Map<String, Outcome> outcomes = new LinkedHashMap<>();
-      if (parts.contains(Part.HEAD)) {
-        outcomes.put(Part.HEAD.key(), headCheck(registry));
-      }
-      if (parts.contains(Part.OVERHEAD)) {
-        outcomes.put(Part.OVERHEAD.key(), overhead(registry, scratch));
-      }
-      if (parts.contains(Part.ENVIRONMENT)) {
-        outcomes.put(Part.ENVIRONMENT.key(), environment(registry));
-      }
-      if (parts.contains(Part.DEDUP)) {
-        outcomes.put(Part.DEDUP.key(), dedup(registry, scratch));
+      for (Part part : parts) {
+        try {
+          outcomes.put(
+              part.key(),
+              switch (part) {
+                case HEAD -> headCheck(registry);
+                case OVERHEAD -> overhead(registry, scratch);
+                case ENVIRONMENT -> environment(registry, clusters);
+                case DEDUP -> dedup(registry, scratch, clusters);
+              });
+        } catch (Exception | AssertionError e) {
+          // Reported here, as it happens: the other parts still run and their results are kept.
+          System.err.println("bench part " + part.key() + " failed:");
+          e.printStackTrace();
+          failures.put(part.key(), e);
+        }
       }
 
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("parts", List.copyOf(outcomes.keySet()));
       outcomes.forEach((key, outcome) -> result.put(key, outcome.json()));
+      if (!failures.isEmpty()) {
+        Map<String, String> failed = new LinkedHashMap<>();
+        failures.forEach((key, e) -> failed.put(key, e.toString()));
+        result.put("failed", failed);
+      }
       Files.createDirectories(output.toAbsolutePath().getParent());
       new ObjectMapper()
           .enable(SerializationFeature.INDENT_OUTPUT)
@@ -195,6 +211,15 @@ public final class BuilderBench {
         deleteIfEmpty(BLOB_INFO_CACHE.getParent().getParent());
       }
       deleteTree(scratch);
+    }
+    if (!failures.isEmpty()) {
+      IllegalStateException failed =
+          new IllegalStateException(
+              "bench parts failed: "
+                  + String.join(", ", failures.keySet())
+                  + " (stack traces above)");
+      failures.values().forEach(failed::addSuppressed);
+      throw failed;
     }
   }
 
@@ -546,12 +571,12 @@ public final class BuilderBench {
    * environment after a start: new connections, empty cache), with one client whose cache is off
    * (every call a HEAD over a kept-alive connection), and with the default cache.
    */
-  private static Outcome environment(LocalRegistry registry) throws Exception {
-    LocalPlatform platform = LocalPlatform.get();
+  private static Outcome environment(LocalRegistry registry, Clusters clusters) throws Exception {
+    LocalPlatform platform = clusters.platform();
     String namespace = "bench-env-" + UUID.randomUUID().toString().substring(0, 8);
-    try (KubernetesClient admin = platform.newClient()) {
+    try (KubernetesClient admin = clusters.admin()) {
       admin.resource(namespace(namespace)).create();
-      try (KubernetesClient client = namespacedClient(platform, namespace)) {
+      try (KubernetesClient client = clusters.inNamespace(namespace)) {
         List<ImageBuildSpec> specs = new ArrayList<>();
         for (int i = 0; i < ENVIRONMENT_COMPONENTS; i++) {
           String image = registry.address() + "/bench/env/component-" + i + ":" + ENV_SHA + "-env";
@@ -649,10 +674,11 @@ public final class BuilderBench {
    * local backend building: how many builds run, how many ImageBuilds exist, how many owners the
    * build has, and how long until it succeeded.
    */
-  private static Outcome dedup(LocalRegistry registry, Path scratch) throws Exception {
-    LocalPlatform platform = LocalPlatform.get();
+  private static Outcome dedup(LocalRegistry registry, Path scratch, Clusters clusters)
+      throws Exception {
+    LocalPlatform platform = clusters.platform();
     String namespace = "bench-dedup-" + UUID.randomUUID().toString().substring(0, 8);
-    try (KubernetesClient admin = platform.newClient();
+    try (KubernetesClient admin = clusters.admin();
         GitHttpServer git = GitHttpServer.start(Files.createDirectories(scratch.resolve("dg")))) {
       ClusterManifests.installCrds(admin, platform.projectDir());
       admin.resource(namespace(namespace)).create();
@@ -676,7 +702,7 @@ public final class BuilderBench {
             builds.incrementAndGet();
             return buildah.build(request, log);
           };
-      try (KubernetesClient client = namespacedClient(platform, namespace);
+      try (KubernetesClient client = clusters.inNamespace(namespace);
           ControllerHarness controller =
               new ControllerHarness(
                   client,
@@ -705,25 +731,31 @@ public final class BuilderBench {
                 null,
                 registry.address() + "/bench/dedup:" + commit + "-dedup");
         ImageBuildRequests requests = new ImageBuildRequests(client);
-        ExecutorService threads = Executors.newFixedThreadPool(DEDUP_REQUESTS);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<String>> answers = new ArrayList<>();
-        for (ConfigMap owner : owners) {
-          answers.add(
-              threads.submit(
-                  () -> {
-                    go.await();
-                    return requests.request(owner, spec).getMetadata().getName();
-                  }));
-        }
-        long start = System.nanoTime();
-        go.countDown();
         Set<String> names = new HashSet<>();
-        for (Future<String> answer : answers) {
-          names.add(answer.get(2, TimeUnit.MINUTES));
+        long start;
+        long requested;
+        // Non-daemon threads: stopped whatever happens, or exec:java would wait for them.
+        ExecutorService threads = Executors.newFixedThreadPool(DEDUP_REQUESTS);
+        try {
+          CountDownLatch go = new CountDownLatch(1);
+          List<Future<String>> answers = new ArrayList<>();
+          for (ConfigMap owner : owners) {
+            answers.add(
+                threads.submit(
+                    () -> {
+                      go.await();
+                      return requests.request(owner, spec).getMetadata().getName();
+                    }));
+          }
+          start = System.nanoTime();
+          go.countDown();
+          for (Future<String> answer : answers) {
+            names.add(answer.get(2, TimeUnit.MINUTES));
+          }
+          requested = System.nanoTime() - start;
+        } finally {
+          threads.shutdownNow();
         }
-        long requested = System.nanoTime() - start;
-        threads.shutdown();
         String name = names.iterator().next();
         ImageBuild done = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -786,10 +818,62 @@ public final class BuilderBench {
     return new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
   }
 
-  private static KubernetesClient namespacedClient(LocalPlatform platform, String namespace) {
-    Config config = platform.clientConfig();
-    config.setNamespace(namespace);
-    return new KubernetesClientBuilder().withConfig(config).build();
+  /**
+   * The Kubernetes clients of the bench, all on one Vert.x instance that {@link #close()} stops.
+   * With fabric8's default factory each client gets a Vert.x instance of its own whose non-daemon
+   * threads outlive {@link KubernetesClient#close()}, and exec:java waits for those forever after
+   * {@link #main} has returned.
+   */
+  private static final class Clusters implements AutoCloseable {
+
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private Vertx vertx;
+
+    /** The platform, resolved (and started if need be) on first use. */
+    LocalPlatform platform() {
+      return LocalPlatform.get();
+    }
+
+    /** A new admin client; the caller closes it. */
+    KubernetesClient admin() {
+      return client(platform().clientConfig());
+    }
+
+    /** A new admin client whose namespace is {@code namespace}; the caller closes it. */
+    KubernetesClient inNamespace(String namespace) {
+      Config config = platform().clientConfig();
+      config.setNamespace(namespace);
+      return client(config);
+    }
+
+    private synchronized KubernetesClient client(Config config) {
+      if (vertx == null) {
+        // The options fabric8's own factory uses.
+        vertx =
+            Vertx.vertx(
+                new VertxOptions()
+                    .setFileSystemOptions(
+                        new FileSystemOptions()
+                            .setFileCachingEnabled(false)
+                            .setClassPathResolvingEnabled(false)));
+      }
+      return new KubernetesClientBuilder()
+          .withConfig(config)
+          .withHttpClientFactory(new VertxHttpClientFactory(vertx))
+          .build();
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+      if (vertx != null) {
+        vertx
+            .close()
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- statistics and output
