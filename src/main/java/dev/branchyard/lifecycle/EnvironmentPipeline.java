@@ -603,7 +603,7 @@ public class EnvironmentPipeline {
         spec.ingress().map(i -> List.of("http://" + i.hostFor(name))).orElse(List.of());
     pass.draft.urls(urls);
     if (pass.draft.expiresAt().isEmpty()) {
-      pass.draft.expiresAt(expiry(pass.environment, spec));
+      pass.draft.expiresAt(expiry(pass, spec));
     }
     String message = urls.isEmpty() ? "ready in namespace " + namespace : "ready at " + urls.get(0);
     pass.draft.condition(StatusDraft.READY, true, "Ready", message);
@@ -611,12 +611,28 @@ public class EnvironmentPipeline {
     pass.flush();
   }
 
-  private Instant expiry(Environment environment, StackSpec spec) {
+  /**
+   * When the environment expires: its requested TTL (or the stack's default) from its creation,
+   * capped by the stack's max. An invalid requested TTL falls back to the default, and says so.
+   */
+  private Instant expiry(Pass pass, StackSpec spec) {
+    Environment environment = pass.environment;
     Instant created =
         environment.getMetadata().getCreationTimestamp() == null
             ? clock.instant()
             : Instant.parse(environment.getMetadata().getCreationTimestamp());
-    return created.plus(spec.ttl().defaultTtl());
+    Optional<Duration> requested;
+    try {
+      requested = TtlPolicy.parse(environment.getSpec().ttl());
+    } catch (InvalidTtlException e) {
+      pass.draft.event("Warning", "InvalidTtl", e.getMessage() + "; using the stack's default");
+      requested = Optional.empty();
+    }
+    TtlPolicy.Expiry expiry = TtlPolicy.expiresAt(created, created, requested, spec.ttl());
+    if (expiry.capped()) {
+      pass.draft.event("Normal", "TtlCapped", expiry.reason());
+    }
+    return expiry.at();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
