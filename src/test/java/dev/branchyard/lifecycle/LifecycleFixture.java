@@ -191,6 +191,11 @@ final class LifecycleFixture implements AutoCloseable {
     return harness;
   }
 
+  /** Stops every replica this fixture started. */
+  void stopControllers() {
+    harnesses.forEach(LifecycleHarness::close);
+  }
+
   LocalPlatform platform() {
     return platform;
   }
