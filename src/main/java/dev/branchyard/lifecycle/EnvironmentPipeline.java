@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -46,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -75,6 +77,7 @@ public class EnvironmentPipeline {
   private final ManifestApplier applier;
   private final ReadinessChecker readiness;
   private final EnvironmentStatusWriter writer;
+  private final EnvironmentAdmission admission;
   private final LifecycleConfig config;
   private final Clock clock;
 
@@ -89,6 +92,7 @@ public class EnvironmentPipeline {
       ManifestApplier applier,
       ReadinessChecker readiness,
       EnvironmentStatusWriter writer,
+      EnvironmentAdmission admission,
       LifecycleConfig config,
       Clock clock) {
     this.catalog = catalog;
@@ -101,6 +105,7 @@ public class EnvironmentPipeline {
     this.applier = applier;
     this.readiness = readiness;
     this.writer = writer;
+    this.admission = admission;
     this.config = config;
     this.clock = clock;
   }
@@ -158,6 +163,14 @@ public class EnvironmentPipeline {
       return new Stop(new Outcome(Optional.of(again), phase));
     }
 
+    /** Waits in the admission queue; looked at again after the queue poll interval. */
+    Stop queued(int position, String reason, String message) {
+      draft.queued(position, reason, message);
+      flush();
+      return new Stop(
+          new Outcome(Optional.of(config.limits().queuePollInterval()), EnvironmentPhase.Queued));
+    }
+
     Stop fail(String condition, String reason, String message, Optional<Duration> again) {
       draft.condition(condition, false, reason, message);
       draft.condition(StatusDraft.READY, false, reason, message);
@@ -168,16 +181,39 @@ public class EnvironmentPipeline {
   }
 
   /**
-   * Runs one pass.
+   * Runs one pass, reading the other environments (for admission) from the API server.
    *
    * @param superseded true once a newer request for the environment is waiting
    */
   public Outcome run(Environment environment, BooleanSupplier superseded) {
+    return run(
+        environment,
+        superseded,
+        () ->
+            client
+                .resources(Environment.class)
+                .inNamespace(environment.getMetadata().getNamespace())
+                .list()
+                .getItems());
+  }
+
+  /**
+   * Runs one pass.
+   *
+   * @param superseded true once a newer request for the environment is waiting
+   * @param all every Environment of the environment's namespace (e.g. the controller's cache), read
+   *     only while the environment waits for admission
+   */
+  public Outcome run(
+      Environment environment,
+      BooleanSupplier superseded,
+      Supplier<? extends Collection<Environment>> all) {
     Pass pass = new Pass(environment, superseded);
     MDC.put("environment", environment.getMetadata().getName());
     try {
       LoadedSpec loaded = loadSpec(pass);
       StackSpec spec = loaded.spec();
+      admit(pass, spec, all);
       Map<String, ResolvedRef> refs = resolve(pass, loaded);
       pass.checkpoint();
       Map<String, String> builtImages = ensureImages(pass, spec, refs);
@@ -200,6 +236,33 @@ public class EnvironmentPipeline {
       return new Outcome(Optional.empty(), pass.draft.phase());
     } finally {
       MDC.remove("environment");
+    }
+  }
+
+  // ---- admit -----------------------------------------------------------------------------------
+
+  /**
+   * Holds a new environment back while its stack or Branchyard is at its limit ({@link
+   * EnvironmentAdmission}). Admission happens once: an admitted environment never waits again.
+   */
+  private void admit(Pass pass, StackSpec spec, Supplier<? extends Collection<Environment>> all) {
+    if (EnvironmentAdmission.isAdmitted(pass.environment.getStatus())) {
+      return;
+    }
+    AdmissionPolicy.Decision decision = admission.decide(pass.environment, all.get());
+    if (decision instanceof AdmissionPolicy.Decision.Queue queue) {
+      throw pass.queued(queue.position(), "Queued", queue.reason());
+    }
+    if (decision instanceof AdmissionPolicy.Decision.Evict evict) {
+      admission.evict(pass.environment, evict.victim(), evict.reason());
+      throw pass.queued(1, "Evicting", evict.reason());
+    }
+    pass.draft.condition(StatusDraft.ADMITTED, true, "Admitted", decision.reason());
+    pass.draft.event("Normal", "Admitted", decision.reason());
+    if (pass.draft.expiresAt().isEmpty()) {
+      // The time to live counts from admission (not from creation: time in the queue is not lost),
+      // so an environment that fails expires too.
+      pass.draft.expiresAt(expiry(pass, spec, clock.instant()));
     }
   }
 
@@ -603,7 +666,7 @@ public class EnvironmentPipeline {
         spec.ingress().map(i -> List.of("http://" + i.hostFor(name))).orElse(List.of());
     pass.draft.urls(urls);
     if (pass.draft.expiresAt().isEmpty()) {
-      pass.draft.expiresAt(expiry(pass, spec));
+      pass.draft.expiresAt(expiry(pass, spec, clock.instant()));
     }
     String message = urls.isEmpty() ? "ready in namespace " + namespace : "ready at " + urls.get(0);
     pass.draft.condition(StatusDraft.READY, true, "Ready", message);
@@ -612,10 +675,11 @@ public class EnvironmentPipeline {
   }
 
   /**
-   * When the environment expires: its requested TTL (or the stack's default) from its creation,
-   * capped by the stack's max. An invalid requested TTL falls back to the default, and says so.
+   * When the environment expires: its requested TTL (or the stack's default) from {@code from} (its
+   * admission), capped by the stack's max from its creation. An invalid requested TTL falls back to
+   * the default, and says so.
    */
-  private Instant expiry(Pass pass, StackSpec spec) {
+  private Instant expiry(Pass pass, StackSpec spec, Instant from) {
     Environment environment = pass.environment;
     Instant created =
         environment.getMetadata().getCreationTimestamp() == null
@@ -628,7 +692,7 @@ public class EnvironmentPipeline {
       pass.draft.event("Warning", "InvalidTtl", e.getMessage() + "; using the stack's default");
       requested = Optional.empty();
     }
-    TtlPolicy.Expiry expiry = TtlPolicy.expiresAt(created, created, requested, spec.ttl());
+    TtlPolicy.Expiry expiry = TtlPolicy.expiresAt(created, from, requested, spec.ttl());
     if (expiry.capped()) {
       pass.draft.event("Normal", "TtlCapped", expiry.reason());
     }

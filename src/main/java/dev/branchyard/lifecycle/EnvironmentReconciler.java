@@ -18,6 +18,9 @@ import org.jboss.logging.Logger;
  * the status itself. Deletion is convergent: the finalizer is removed only once the environment's
  * namespace is really gone, and a namespace stuck terminating is reported with what holds it.
  *
+ * <p>Admission ({@link EnvironmentAdmission}) reads the other environments from the controller's
+ * own cache, so a queued environment looking at the queue costs no API call.
+ *
  * <p>Not generation-aware: a status-only change by someone else (an extended TTL, a requested
  * rebuild) must also wake it. The periodic resync catches drift (a deleted Deployment).
  */
@@ -55,7 +58,10 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
   public UpdateControl<Environment> reconcile(
       Environment environment, Context<Environment> context) {
     EnvironmentPipeline.Outcome outcome =
-        pipeline.run(environment, context::isNextReconciliationImminent);
+        pipeline.run(
+            environment,
+            context::isNextReconciliationImminent,
+            () -> context.getPrimaryCache().list().toList());
     UpdateControl<Environment> control = UpdateControl.noUpdate();
     outcome.again().ifPresent(control::rescheduleAfter);
     return control;
@@ -74,10 +80,17 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     }
     String blockedBy = ((Teardown.Terminating) teardown).blockedBy();
     StatusDraft draft = StatusDraft.of(environment, clock);
+    String evicted =
+        EnvironmentAdmission.evictedBy(environment)
+            .map(by -> "evicted to make room for " + by + "; ")
+            .orElse("");
     draft.phase(
         EnvironmentPhase.Deleting,
         "Deleting",
-        "deleting namespace " + namespace + (blockedBy.isEmpty() ? "" : "; " + blockedBy));
+        evicted
+            + "deleting namespace "
+            + namespace
+            + (blockedBy.isEmpty() ? "" : "; " + blockedBy));
     try {
       writer.write(environment, draft);
     } catch (EnvironmentStatusWriter.SupersededException e) {

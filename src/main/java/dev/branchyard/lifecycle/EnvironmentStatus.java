@@ -22,6 +22,8 @@ import java.util.List;
  * @param timeline a bounded, newest-last list of what happened
  * @param message what is going on now, or what went wrong and what to do about it, for people
  * @param specRevision the revision of the environment spec the status was computed from
+ * @param rebuild the last {@code branchyard.dev/rebuild} request carried out (its annotation
+ *     value), so each request is carried out once
  */
 public record EnvironmentStatus(
     Long observedGeneration,
@@ -39,7 +41,42 @@ public record EnvironmentStatus(
     @JsonPropertyDescription("What is going on now, or what went wrong, for people.")
         String message,
     @JsonPropertyDescription("Revision of the environment spec this status was computed from.")
-        String specRevision) {
+        String specRevision,
+    @JsonPropertyDescription(
+            "The last branchyard.dev/rebuild request carried out (the annotation's value).")
+        String rebuild) {
+
+  /** A status without a carried-out rebuild request. */
+  public EnvironmentStatus(
+      Long observedGeneration,
+      EnvironmentPhase phase,
+      Integer queuePosition,
+      String namespace,
+      String url,
+      List<String> urls,
+      String expiresAt,
+      List<ResolvedRef> resolvedRefs,
+      List<ComponentStatus> components,
+      List<Condition> conditions,
+      List<TimelineEvent> timeline,
+      String message,
+      String specRevision) {
+    this(
+        observedGeneration,
+        phase,
+        queuePosition,
+        namespace,
+        url,
+        urls,
+        expiresAt,
+        resolvedRefs,
+        components,
+        conditions,
+        timeline,
+        message,
+        specRevision,
+        null);
+  }
 
   /** The timeline keeps at most this many entries; older ones are dropped first. */
   public static final int MAX_TIMELINE = 100;

@@ -105,5 +105,13 @@ public interface LifecycleConfig {
      */
     @WithDefault("50")
     int maxEnvironments();
+
+    /**
+     * How often a queued environment looks at the queue again: a slot freed by a deletion or a
+     * failure is taken within this time. The queue itself is derived from the Environments each
+     * time (creation order), so it survives restarts and leader changes.
+     */
+    @WithDefault("5s")
+    Duration queuePollInterval();
   }
 }

@@ -48,6 +48,7 @@ final class StatusDraft {
   private String message;
   private String specRevision;
   private Long observedGeneration;
+  private String rebuild;
 
   private StatusDraft(Clock clock, long generation, EnvironmentStatus current) {
     this.clock = clock;
@@ -70,6 +71,7 @@ final class StatusDraft {
     this.message = status.message();
     this.specRevision = status.specRevision();
     this.observedGeneration = status.observedGeneration();
+    this.rebuild = status.rebuild();
   }
 
   static StatusDraft of(Environment environment, Clock clock) {
@@ -104,6 +106,37 @@ final class StatusDraft {
 
   List<ResolvedRef> resolvedRefs() {
     return resolvedRefs;
+  }
+
+  Optional<Integer> queuePosition() {
+    return Optional.ofNullable(queuePosition);
+  }
+
+  /** The last rebuild request carried out, if any. */
+  Optional<String> rebuild() {
+    return Optional.ofNullable(rebuild);
+  }
+
+  StatusDraft rebuild(String handled) {
+    rebuild = handled;
+    return this;
+  }
+
+  /**
+   * Waits in the admission queue at {@code position}: phase {@code Queued}, condition {@value
+   * #ADMITTED} false, and a timeline entry whenever the position (or the phase) changes.
+   */
+  StatusDraft queued(int position, String reason, String text) {
+    boolean changed =
+        phase != EnvironmentPhase.Queued || !Integer.valueOf(position).equals(queuePosition);
+    phase = EnvironmentPhase.Queued;
+    queuePosition = position;
+    message = text;
+    condition(ADMITTED, false, reason, text);
+    if (changed) {
+      event("Normal", reason, text);
+    }
+    return this;
   }
 
   Optional<String> expiresAt() {
@@ -237,7 +270,8 @@ final class StatusDraft {
         ordered,
         List.copyOf(timeline),
         message,
-        specRevision);
+        specRevision,
+        rebuild);
   }
 
   /** Whether {@link #build()} differs from {@code status} (so a write is needed). */

@@ -121,6 +121,8 @@ final class LifecycleHarness implements AutoCloseable {
             applier,
             new KubernetesReadiness(client, discovery),
             writer,
+            new EnvironmentAdmission(
+                client, fixture.catalog(), new EventRecorder(client, clock), config),
             config,
             clock);
     Optional<ElectedLeadership> leadership =

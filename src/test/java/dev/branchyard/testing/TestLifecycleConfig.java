@@ -27,7 +27,7 @@ public record TestLifecycleConfig(
         Duration.ofSeconds(1),
         new Clocks(Duration.ofMinutes(30), Duration.ofMinutes(1)),
         new Reap(Duration.ofMinutes(5), Duration.ofMinutes(10)),
-        new Limits(50),
+        new Limits(50, Duration.ofSeconds(1)),
         true);
   }
 
@@ -41,7 +41,7 @@ public record TestLifecycleConfig(
         teardownPollInterval,
         ttl,
         reaper,
-        new Limits(max),
+        new Limits(max, limits.queuePollInterval()),
         assumeLeader);
   }
 
@@ -49,5 +49,5 @@ public record TestLifecycleConfig(
 
   record Reap(Duration interval, Duration grace) implements Reaper {}
 
-  record Limits(int maxEnvironments) implements GlobalLimits {}
+  record Limits(int maxEnvironments, Duration queuePollInterval) implements GlobalLimits {}
 }
