@@ -141,14 +141,21 @@ public final class BuildCoordinator implements AutoCloseable {
       return Optional.empty();
     }
     ImageBuildStatus status = build.getStatus();
-    ImageBuildPhase known = outcome(uid);
+    long generation = generation(build);
+    ImageBuildPhase known = outcome(outcomeKey(uid, generation));
     if (known != null && !(known == ImageBuildPhase.Cancelled && needed)) {
       return Optional.empty();
     }
-    if (BuildStatuses.isFinal(status) && !(status.phase() == ImageBuildPhase.Cancelled && needed)) {
+    // A final status of an earlier generation (a rebuild was requested since) does not count.
+    boolean finalForThisGeneration =
+        BuildStatuses.isFinal(status)
+            && (status.observedGeneration() == null || status.observedGeneration() == generation);
+    if (finalForThisGeneration && !(status.phase() == ImageBuildPhase.Cancelled && needed)) {
       return Optional.empty();
     }
-    long generation = generation(build);
+    if (BuildStatuses.isFinal(status) && !finalForThisGeneration) {
+      status = null;
+    }
     if (!needed) {
       finish(
           build,
@@ -177,6 +184,11 @@ public final class BuildCoordinator implements AutoCloseable {
               "SecretMissing",
               e.getMessage() + "; asking again in " + settings.registryRetryDelay()));
       return Optional.of(settings.registryRetryDelay());
+    }
+    if (build.getSpec().rebuild() != null) {
+      // Asked to build again: the registry's copy is what is being replaced.
+      enqueue(new Tracked(build, request, status));
+      return Optional.empty();
     }
     Optional<String> digest;
     try {
@@ -215,7 +227,7 @@ public final class BuildCoordinator implements AutoCloseable {
       stop(tracked, "the ImageBuild was deleted");
     }
     synchronized (outcomes) {
-      outcomes.remove(uid);
+      outcomes.keySet().removeIf(key -> key.startsWith(uid + "/"));
     }
   }
 
@@ -372,16 +384,21 @@ public final class BuildCoordinator implements AutoCloseable {
 
   private void finish(ImageBuild build, ImageBuildStatus status) {
     synchronized (outcomes) {
-      outcomes.put(build.getMetadata().getUid(), status.phase());
+      outcomes.put(outcomeKey(build.getMetadata().getUid(), generation(build)), status.phase());
     }
     statuses.write(build, status);
   }
 
-  private ImageBuildPhase outcome(String uid) {
+  /** Outcomes are per generation: a rebuild request (a new generation) builds once more. */
+  private static String outcomeKey(String uid, long generation) {
+    return uid + "/" + generation;
+  }
+
+  private ImageBuildPhase outcome(String key) {
     synchronized (outcomes) {
-      ImageBuildPhase phase = outcomes.get(uid);
+      ImageBuildPhase phase = outcomes.get(key);
       if (phase == ImageBuildPhase.Cancelled) {
-        outcomes.remove(uid);
+        outcomes.remove(key);
       }
       return phase;
     }

@@ -64,7 +64,8 @@ public class EnvironmentImages implements AutoCloseable {
   }
 
   /**
-   * Makes sure every image in {@code builds} exists or is being built for {@code owner}.
+   * Makes sure every image in {@code builds} exists or is being built for {@code owner}. An entry
+   * with {@link ImageBuildSpec#rebuild()} set is requested as a build whatever the registry has.
    *
    * @return one state per entry of {@code builds}, in the same order
    */
@@ -89,6 +90,11 @@ public class EnvironmentImages implements AutoCloseable {
   }
 
   private ImageState ensure(HasMetadata owner, ImageBuildSpec spec) {
+    if (spec.rebuild() != null) {
+      // A rebuild was asked for: build even though the registry has it.
+      ImageBuild build = requests.request(owner, spec);
+      return new ImageState.Requested(spec.image(), build.getMetadata().getName());
+    }
     Optional<String> digest;
     try {
       digest = registry.digestOf(ImageRef.parse(spec.image()));

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * the controller. When an owner is deleted, Kubernetes' garbage collector removes it from the
  * build, and deletes the build with its last owner, which stops it too.
  *
+ * <p>A request with {@link ImageBuildSpec#rebuild()} set builds the image once more even though the
+ * registry has it: the existing build's spec takes the new value, which bumps its generation, and
+ * the coordinator builds each generation once.
+ *
  * <p>Builds created here carry the label {@value #LIFETIME_LABEL}={@value #LIFETIME_OWNED}; builds
  * created by hand (without it) live until they are deleted.
  */
@@ -114,7 +118,7 @@ public class ImageBuildRequests {
           continue; // someone else created it first: attach to theirs
         }
       }
-      if (!Objects.equals(existing.getSpec(), spec)) {
+      if (!spec.sameInputs(existing.getSpec())) {
         throw new IllegalStateException(
             "ImageBuild "
                 + name
@@ -123,11 +127,21 @@ public class ImageBuildRequests {
                 + " with other inputs; image names must be unique per build inputs");
       }
       List<OwnerReference> owners = owners(existing);
-      if (owners.stream().anyMatch(o -> o.getUid().equals(reference.getUid()))) {
+      boolean owned = owners.stream().anyMatch(o -> o.getUid().equals(reference.getUid()));
+      // A new rebuild request moves the spec (a new generation: the build runs once more); an
+      // ordinary request leaves an earlier rebuild request alone.
+      boolean rebuild =
+          spec.rebuild() != null && !spec.rebuild().equals(existing.getSpec().rebuild());
+      if (owned && !rebuild) {
         return existing;
       }
-      owners.add(reference);
+      if (!owned) {
+        owners.add(reference);
+      }
       existing.getMetadata().setOwnerReferences(owners);
+      if (rebuild) {
+        existing.setSpec(spec);
+      }
       try {
         return builds().resource(existing).update();
       } catch (KubernetesClientException e) {

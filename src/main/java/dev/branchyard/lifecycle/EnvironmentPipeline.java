@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,6 +79,7 @@ public class EnvironmentPipeline {
   private final ReadinessChecker readiness;
   private final EnvironmentStatusWriter writer;
   private final EnvironmentAdmission admission;
+  private final ExpirySchedule expiries;
   private final LifecycleConfig config;
   private final Clock clock;
 
@@ -93,6 +95,7 @@ public class EnvironmentPipeline {
       ReadinessChecker readiness,
       EnvironmentStatusWriter writer,
       EnvironmentAdmission admission,
+      ExpirySchedule expiries,
       LifecycleConfig config,
       Clock clock) {
     this.catalog = catalog;
@@ -106,6 +109,7 @@ public class EnvironmentPipeline {
     this.readiness = readiness;
     this.writer = writer;
     this.admission = admission;
+    this.expiries = expiries;
     this.config = config;
     this.clock = clock;
   }
@@ -145,7 +149,16 @@ public class EnvironmentPipeline {
     }
 
     void flush() {
+      String before = expiresAtOf(environment);
       environment = writer.write(environment, draft);
+      if (!Objects.equals(before, expiresAtOf(environment))) {
+        try {
+          expiries.schedule(environment);
+        } catch (RuntimeException e) {
+          // The TTL sweep sets the timers in any case; this only makes it immediate.
+          LOG.warnf("cannot move the expiry timers: %s", e.getMessage());
+        }
+      }
     }
 
     /** A step boundary: write progress, and stop if a newer request is waiting. */
@@ -214,6 +227,7 @@ public class EnvironmentPipeline {
       LoadedSpec loaded = loadSpec(pass);
       StackSpec spec = loaded.spec();
       admit(pass, spec, all);
+      extend(pass, spec);
       Map<String, ResolvedRef> refs = resolve(pass, loaded);
       pass.checkpoint();
       Map<String, String> builtImages = ensureImages(pass, spec, refs);
@@ -264,6 +278,54 @@ public class EnvironmentPipeline {
       // so an environment that fails expires too.
       pass.draft.expiresAt(expiry(pass, spec, clock.instant()));
     }
+  }
+
+  /**
+   * Takes an extension ({@value EnvironmentRequests#EXPIRES_AT_ANNOTATION}, written by {@link
+   * EnvironmentRequests#extend}) as {@code status.expiresAt} when it is later, bounded by the
+   * stack's max from creation; the TTL clock's timers move when the status is written.
+   */
+  private void extend(Pass pass, StackSpec spec) {
+    Optional<Instant> wanted =
+        annotation(pass.environment, EnvironmentRequests.EXPIRES_AT_ANNOTATION)
+            .flatMap(ResourceTimes::parse)
+            .map(at -> at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    Optional<Instant> current = pass.draft.expiresAt().flatMap(ResourceTimes::parse);
+    if (wanted.isEmpty() || current.isEmpty() || !wanted.get().isAfter(current.get())) {
+      return;
+    }
+    Instant max = createdAt(pass.environment).plus(spec.ttl().max());
+    Instant at = wanted.get().isAfter(max) ? max : wanted.get();
+    if (!at.isAfter(current.get())) {
+      return;
+    }
+    pass.draft.expiresAt(at);
+    pass.draft.event(
+        "Normal",
+        "Extended",
+        "now expires at "
+            + at
+            + (at.equals(wanted.get())
+                ? ""
+                : " (asked for "
+                    + wanted.get()
+                    + "; the stack's max of "
+                    + dev.branchyard.spec.DurationText.format(spec.ttl().max())
+                    + " from creation ends there)"));
+  }
+
+  private Instant createdAt(Environment environment) {
+    return ResourceTimes.parse(environment.getMetadata().getCreationTimestamp())
+        .orElseGet(clock::instant);
+  }
+
+  private static Optional<String> annotation(Environment environment, String key) {
+    Map<String, String> annotations = environment.getMetadata().getAnnotations();
+    return annotations == null ? Optional.empty() : Optional.ofNullable(annotations.get(key));
+  }
+
+  private static String expiresAtOf(Environment environment) {
+    return environment.getStatus() == null ? null : environment.getStatus().expiresAt();
   }
 
   // ---- resolve ---------------------------------------------------------------------------------
@@ -342,16 +404,46 @@ public class EnvironmentPipeline {
 
   // ---- ensureImages ----------------------------------------------------------------------------
 
+  /**
+   * Every image the stack builds exists, or the pass waits for its build. Images are deployed by
+   * digest ({@code <image>@sha256:...}), so a rebuilt image rolls out even though its tag is the
+   * same.
+   *
+   * <p>A new {@value EnvironmentRequests#REBUILD_ANNOTATION} request (written by {@link
+   * EnvironmentRequests#rebuild}) builds the named component's image (or every one, for {@code *})
+   * again whatever the registry has, and re-applies it; the request is recorded in {@code
+   * status.rebuild} once its builds are over, so each distinct request is carried out once.
+   */
   private Map<String, String> ensureImages(
       Pass pass, StackSpec spec, Map<String, ResolvedRef> refs) {
     boolean fork = Boolean.TRUE.equals(pass.environment.getSpec().trigger().fork());
+    Optional<String> rebuild =
+        annotation(pass.environment, EnvironmentRequests.REBUILD_ANNOTATION)
+            .filter(value -> !value.equals(pass.draft.rebuild().orElse(null)));
+    Set<String> forced = new LinkedHashSet<>();
     List<ComponentSpec> building = new ArrayList<>();
     List<ImageBuildSpec> wanted = new ArrayList<>();
+    if (rebuild.isPresent()) {
+      String target = rebuildTarget(rebuild.get());
+      spec.components().stream()
+          .filter(c -> c.build().isPresent())
+          .filter(c -> target.equals("*") || target.equals(c.name()))
+          .forEach(c -> forced.add(c.name()));
+      if (forced.isEmpty()) {
+        pass.draft.rebuild(rebuild.get());
+        pass.draft.event(
+            "Normal",
+            "RebuildSkipped",
+            "rebuild of " + target + " asked for, but no such component builds an image");
+        rebuild = Optional.empty();
+      }
+    }
     for (ComponentSpec component : spec.components()) {
       if (component.build().isPresent()) {
         building.add(component);
-        wanted.add(
-            imageSpec(component, refs.get(component.name()).sha(), component.build().get(), fork));
+        ImageBuildSpec image =
+            imageSpec(component, refs.get(component.name()).sha(), component.build().get(), fork);
+        wanted.add(forced.contains(component.name()) ? image.withRebuild(rebuild.get()) : image);
       }
     }
     Map<String, String> imageByComponent = new LinkedHashMap<>();
@@ -362,16 +454,18 @@ public class EnvironmentPipeline {
     List<ImageState> states = images.ensure(pass.environment, wanted);
     List<String> waiting = new ArrayList<>();
     List<String> failed = new ArrayList<>();
+    List<String> rebuilt = new ArrayList<>();
     for (int i = 0; i < building.size(); i++) {
       ComponentSpec component = building.get(i);
       ImageState state = states.get(i);
-      imageByComponent.put(component.name(), state.image());
       ImageBuildPhase phase;
       String buildName = null;
       String message;
-      if (state instanceof ImageState.Available) {
+      String digest = null;
+      if (state instanceof ImageState.Available available) {
         phase = ImageBuildPhase.Skipped;
         message = "image already in the registry";
+        digest = available.digest();
       } else {
         buildName = ((ImageState.Requested) state).buildName();
         ImageBuild build =
@@ -380,22 +474,37 @@ public class EnvironmentPipeline {
                 .inNamespace(pass.environment.getMetadata().getNamespace())
                 .withName(buildName)
                 .get();
-        phase =
-            build == null || build.getStatus() == null || build.getStatus().phase() == null
-                ? ImageBuildPhase.Pending
-                : build.getStatus().phase();
+        // A status of an earlier generation (before a rebuild request) says nothing yet.
+        boolean current =
+            build != null
+                && build.getStatus() != null
+                && build.getStatus().phase() != null
+                && (build.getStatus().observedGeneration() == null
+                    || build
+                        .getStatus()
+                        .observedGeneration()
+                        .equals(build.getMetadata().getGeneration()));
+        phase = current ? build.getStatus().phase() : ImageBuildPhase.Pending;
         message =
-            build == null || build.getStatus() == null || build.getStatus().message() == null
+            !current || build.getStatus().message() == null
                 ? "build " + phase.name().toLowerCase()
                 : build.getStatus().message();
         switch (phase) {
-          case Succeeded, Skipped -> {}
+          case Succeeded, Skipped -> {
+            digest = build.getStatus().digest();
+            if (forced.contains(component.name())) {
+              rebuilt.add(component.name());
+            }
+          }
           case Failed, Cancelled ->
               failed.add(component.name() + ": build " + buildName + " " + phase + ": " + message);
           default -> waiting.add(component.name() + " (" + phase + ")");
         }
       }
+      imageByComponent.put(
+          component.name(), digest == null ? state.image() : state.image() + "@" + digest);
       ComponentStatus previous = pass.draft.component(component.name()).orElse(null);
+      boolean reapply = rebuilt.contains(component.name());
       pass.draft.component(
           new ComponentStatus(
               component.name(),
@@ -405,21 +514,39 @@ public class EnvironmentPipeline {
               previous == null ? DeployPhase.Waiting : previous.deployPhase(),
               message,
               refs.get(component.name()).sha(),
-              previous == null ? null : previous.appliedHash(),
+              previous == null || reapply ? null : previous.appliedHash(),
               previous == null ? null : previous.appliedAt()));
+    }
+    if (rebuild.isPresent() && waiting.isEmpty()) {
+      // Over, one way or the other: carried out once, not again at the next pass.
+      pass.draft.rebuild(rebuild.get());
+      if (!rebuilt.isEmpty()) {
+        pass.draft.event(
+            "Normal", "Rebuilt", "built " + String.join(", ", rebuilt) + " again; re-applying");
+      }
     }
     if (!failed.isEmpty()) {
       throw pass.fail(
           StatusDraft.IMAGES_READY, "BuildFailed", String.join("\n", failed), Optional.empty());
     }
     if (!waiting.isEmpty()) {
-      String message = "waiting for images: " + String.join(", ", waiting);
+      String message =
+          (rebuild.isPresent() ? "rebuilding " + String.join(", ", forced) + "; " : "")
+              + "waiting for images: "
+              + String.join(", ", waiting);
       pass.draft.condition(StatusDraft.IMAGES_READY, false, "Building", message);
       throw pass.waitFor(
           EnvironmentPhase.Building, "Building", message, config.buildPollInterval());
     }
     pass.draft.condition(StatusDraft.IMAGES_READY, true, "ImagesReady", "every image exists");
     return imageByComponent;
+  }
+
+  /** The component of a rebuild request {@code <requested-at>;<component or *>}. */
+  static String rebuildTarget(String request) {
+    int separator = request.lastIndexOf(';');
+    String target = separator < 0 ? "*" : request.substring(separator + 1).trim();
+    return target.isEmpty() ? "*" : target;
   }
 
   private ImageBuildSpec imageSpec(

@@ -61,7 +61,7 @@ import org.quartz.impl.matchers.GroupMatcher;
  * Clock} first.
  */
 @ApplicationScoped
-public class TtlClock {
+public class TtlClock implements ExpirySchedule {
 
   /** Annotation on an Environment: the {@code expiresAt} its people were warned about. */
   public static final String EXPIRY_WARNED = "branchyard.dev/expiry-warned";
@@ -122,6 +122,7 @@ public class TtlClock {
    * Sets (or moves) the expiry and warning triggers of {@code environment} to match its {@code
    * status.expiresAt}; removes them when it has none or is being deleted. Idempotent.
    */
+  @Override
   public void schedule(Environment environment) {
     schedule(environment, false);
   }

@@ -355,6 +355,31 @@ class BuildCoordinatorTest {
   }
 
   @Test
+  void aRebuildRequestBuildsAgainThoughTheRegistryHasTheImageAndOnlyOncePerRequest() {
+    coordinator(1, 3);
+    ImageBuild build = build("api");
+    registryImages.put(build.getSpec().image(), "sha256:old");
+    build.setStatus(
+        BuildStatuses.skipped(null, 1, "sha256:old", Instant.parse("2026-11-21T10:00:00Z")));
+    build.setSpec(build.getSpec().withRebuild("2026-11-22T09:59:00Z;api"));
+    build.getMetadata().setGeneration(2L);
+    builder.results.add(new Succeeded("sha256:new", Duration.ofSeconds(3)));
+
+    coordinator.reconcile(build);
+
+    awaitPhase(ImageBuildPhase.Succeeded);
+    assertThat(registryQuestions).hasValue(0);
+    assertThat(builder.calls).hasValue(1);
+    assertThat(last().digest()).isEqualTo("sha256:new");
+    assertThat(last().observedGeneration()).isEqualTo(2L);
+
+    build.setStatus(last());
+    coordinator.reconcile(build);
+
+    assertThat(builder.calls).as("the same request builds once").hasValue(1);
+  }
+
+  @Test
   void aBuildThatWasRunningWhenBranchyardStoppedSucceedsIfItsImageArrived() {
     coordinator(1, 3);
     ImageBuild build = build("api");

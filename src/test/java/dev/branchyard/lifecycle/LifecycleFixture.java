@@ -354,7 +354,7 @@ final class LifecycleFixture implements AutoCloseable {
   boolean registryHas(String image) {
     try {
       return new OciRegistryClient(buildConfig().withCacheTtl(Duration.ZERO), Clock.systemUTC())
-          .digestOf(ImageRef.parse(image))
+          .digestOf(ImageRef.parse(image.replaceFirst("@.*$", "")))
           .isPresent();
     } catch (RegistryException e) {
       throw new IllegalStateException(e);

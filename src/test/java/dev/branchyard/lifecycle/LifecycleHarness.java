@@ -75,7 +75,20 @@ final class LifecycleHarness implements AutoCloseable {
 
   static LifecycleHarness start(
       LifecycleFixture fixture, String identity, boolean elected, TestLifecycleConfig config) {
-    Clock clock = Clock.systemUTC();
+    return start(fixture, identity, elected, config, Clock.systemUTC(), environment -> {});
+  }
+
+  /**
+   * A replica whose controller reads {@code clock} (e.g. a {@code MutableClock} shared with a
+   * {@link TtlClock}) and reports moved expiries to {@code expiries}.
+   */
+  static LifecycleHarness start(
+      LifecycleFixture fixture,
+      String identity,
+      boolean elected,
+      TestLifecycleConfig config,
+      Clock clock,
+      ExpirySchedule expiries) {
     // Each replica its own client, as separate processes would have.
     KubernetesClient client =
         new KubernetesClientBuilder().withConfig(fixture.client().getConfiguration()).build();
@@ -123,6 +136,7 @@ final class LifecycleHarness implements AutoCloseable {
             writer,
             new EnvironmentAdmission(
                 client, fixture.catalog(), new EventRecorder(client, clock), config),
+            expiries,
             config,
             clock);
     Optional<ElectedLeadership> leadership =
