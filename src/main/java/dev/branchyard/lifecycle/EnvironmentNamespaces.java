@@ -20,14 +20,26 @@ public interface EnvironmentNamespaces {
    * Creates or updates the namespace and the environment-wide objects in it (idempotent).
    *
    * @param ingressTarget the Service the ingress routes to, if the stack has an ingress
-   * @return the environment-wide objects applied (kept when pruning)
+   * @return the environment-wide objects applied, and whether the namespace had to be created
    */
-  List<Manifest> ensure(
+  Ensured ensure(
       Environment environment,
       StackSpec spec,
       String namespace,
       Optional<IngressTarget> ingressTarget)
       throws ApplyException;
+
+  /**
+   * What {@link #ensure} did.
+   *
+   * @param objects the environment-wide objects applied (kept when pruning)
+   * @param created whether the namespace did not exist and was created
+   */
+  record Ensured(List<Manifest> objects, boolean created) {
+    public Ensured {
+      objects = List.copyOf(objects);
+    }
+  }
 
   /** Where the deletion of a namespace stands. */
   sealed interface Teardown {

@@ -576,17 +576,55 @@ public class EnvironmentPipeline {
 
   private void ensureNamespace(
       Pass pass, StackSpec spec, String namespace, Map<String, List<Manifest>> rendered) {
+    // The namespace was there before: if it is missing now, someone deleted it behind our back.
+    boolean hadNamespace =
+        pass.draft
+            .condition(StatusDraft.NAMESPACE_READY)
+            .map(c -> "True".equals(c.getStatus()))
+            .orElse(false);
     pass.draft.namespace(namespace);
+    EnvironmentNamespaces.Ensured ensured;
     try {
-      List<Manifest> objects =
-          namespaces.ensure(pass.environment, spec, namespace, ingressTarget(spec, rendered));
-      pass.keepEnvironmentObjects(objects);
+      ensured = namespaces.ensure(pass.environment, spec, namespace, ingressTarget(spec, rendered));
     } catch (ApplyException e) {
       throw pass.fail(
           StatusDraft.NAMESPACE_READY,
-          "NamespaceFailed",
-          e.getMessage(),
+          hadNamespace ? "NamespaceRecreateFailed" : "NamespaceFailed",
+          (hadNamespace
+                  ? "namespace "
+                      + namespace
+                      + " is gone or going and could not be"
+                      + " created again: "
+                  : "")
+              + e.getMessage(),
           Optional.of(config.retryInterval()));
+    }
+    pass.keepEnvironmentObjects(ensured.objects());
+    if (ensured.created() && hadNamespace) {
+      pass.draft.event(
+          "Warning",
+          "NamespaceRecreated",
+          "namespace "
+              + namespace
+              + " had vanished (deleted outside Branchyard); created it again, re-applying every"
+              + " component");
+      for (ComponentSpec component : spec.components()) {
+        pass.draft
+            .component(component.name())
+            .ifPresent(
+                c ->
+                    pass.draft.component(
+                        new ComponentStatus(
+                            c.name(),
+                            c.image(),
+                            c.imageBuild(),
+                            c.imagePhase(),
+                            DeployPhase.Waiting,
+                            "namespace re-created; applying again",
+                            c.commitSha(),
+                            null,
+                            null)));
+      }
     }
     pass.draft.condition(StatusDraft.NAMESPACE_READY, true, "NamespaceReady", namespace);
   }

@@ -48,7 +48,7 @@ public class KubernetesEnvironmentNamespaces implements EnvironmentNamespaces {
   }
 
   @Override
-  public List<Manifest> ensure(
+  public Ensured ensure(
       Environment environment,
       StackSpec spec,
       String namespace,
@@ -67,8 +67,11 @@ public class KubernetesEnvironmentNamespaces implements EnvironmentNamespaces {
       throw new ApplyException(
           "namespace "
               + namespace
-              + " is still being deleted (from an earlier environment of the"
-              + " same name); it will be created again once it is gone",
+              + (ownedBy(existing, id) && id.uid() != null
+                  ? " is being deleted, though its environment still exists (deleted outside"
+                      + " Branchyard?)"
+                  : " is still being deleted (from an earlier environment of the same name)")
+              + "; it will be created again once it is gone",
           null);
     }
     if (existing != null && !ownedBy(existing, id)) {
@@ -120,7 +123,7 @@ public class KubernetesEnvironmentNamespaces implements EnvironmentNamespaces {
       }
     }
     applier.apply(namespace, id.environment(), objects);
-    return objects;
+    return new Ensured(objects, existing == null);
   }
 
   private static boolean ownedBy(Namespace namespace, EnvironmentIdentity id) {
