@@ -1,14 +1,9 @@
 package dev.branchyard.lifecycle;
 
-import io.quarkus.arc.DefaultBean;
-import jakarta.enterprise.context.ApplicationScoped;
-
 /**
  * Leadership as configured ({@code branchyard.lifecycle.assume-leader}): a single replica leads
- * alone. A default bean, replaced by the one that follows java-operator-sdk's leader election.
+ * alone. {@link LeaderElectionWiring} uses it when leader election is disabled.
  */
-@DefaultBean
-@ApplicationScoped
 public class ConfiguredLeadership implements Leadership {
 
   private final boolean leader;

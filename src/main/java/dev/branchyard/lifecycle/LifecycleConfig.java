@@ -3,6 +3,7 @@ package dev.branchyard.lifecycle;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of the environment controller, prefix {@code branchyard.lifecycle}. */
 @ConfigMapping(prefix = "branchyard.lifecycle")
@@ -60,6 +61,46 @@ public interface LifecycleConfig {
    */
   @WithDefault("true")
   boolean assumeLeader();
+
+  /** Leader election between replicas: see {@link LeaderElectionWiring}. */
+  LeaderElection leaderElection();
+
+  /** Settings of the leader election (a Lease, through java-operator-sdk). */
+  interface LeaderElection {
+
+    /**
+     * Whether replicas elect a leader over a Lease: only the leader reconciles and runs the clocks;
+     * every replica serves the web page and the API. On by default (deployed); the {@code %dev} and
+     * {@code %test} profiles turn it off, and {@link #assumeLeader()} then decides.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** The Lease's name. */
+    @WithDefault("branchyard")
+    String leaseName();
+
+    /** The Lease's namespace; Branchyard's own namespace (the Kubernetes client's) when unset. */
+    Optional<String> leaseNamespace();
+
+    /**
+     * This replica's name in the Lease (the pod's name, from the Downward API); a random one when
+     * unset.
+     */
+    Optional<String> identity();
+
+    /** How long a leader that stopped renewing keeps the Lease: the longest failover. */
+    @WithDefault("15s")
+    Duration leaseDuration();
+
+    /** How long the leader tries to renew before it gives up leading. */
+    @WithDefault("10s")
+    Duration renewDeadline();
+
+    /** How often the Lease is tried. */
+    @WithDefault("2s")
+    Duration retryPeriod();
+  }
 
   /** Settings of {@link TtlClock}. */
   interface TtlClocks {

@@ -150,6 +150,15 @@ public class TtlClock implements ExpirySchedule {
     sweep();
   }
 
+  /** This replica just became the leader: expiries due during the failover are acted on now. */
+  void onBecameLeader(@jakarta.enterprise.event.Observes LeaderElectionWiring.BecameLeader event) {
+    try {
+      sweep();
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "TTL sweep on becoming the leader failed; the next sweep retries");
+    }
+  }
+
   /**
    * Looks at every Environment of this clock's namespace: deletes the expired, warns where a
    * warning is due and was not given, (re)creates their triggers, and drops triggers whose

@@ -1,5 +1,6 @@
 package dev.branchyard.platform;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -35,9 +36,23 @@ public final class ClusterManifests {
     return objects;
   }
 
+  /**
+   * Server-side applies {@code objects}. A {@code policy/v1} PodDisruptionBudget goes in as {@code
+   * policy/v1beta1} (same fields for what {@code k8s/} uses) on API servers older than 1.21, such
+   * as the local platform's 1.20, which do not serve {@code policy/v1} yet.
+   */
   public static void apply(KubernetesClient client, List<HasMetadata> objects) {
     for (HasMetadata object : objects) {
-      client.resource(object).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+      HasMetadata applied = object;
+      if ("PodDisruptionBudget".equals(object.getKind())
+          && "policy/v1".equals(object.getApiVersion())
+          && !client.supports("policy/v1", "PodDisruptionBudget")) {
+        GenericKubernetesResource older =
+            Serialization.jsonMapper().convertValue(object, GenericKubernetesResource.class);
+        older.setApiVersion("policy/v1beta1");
+        applied = older;
+      }
+      client.resource(applied).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
     }
   }
 

@@ -51,6 +51,7 @@ class ClusterManifestsIT {
             "ClusterRole",
             "ClusterRoleBinding",
             "Deployment",
+            "PodDisruptionBudget",
             "Service");
   }
 
@@ -95,12 +96,43 @@ class ClusterManifestsIT {
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
   }
 
+  @Test
+  void twoReplicasWithABudgetThatKeepsOneThroughVoluntaryDisruptions(KubernetesClient client) {
+    var deployment =
+        client.apps().deployments().inNamespace("branchyard").withName("branchyard").get();
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("BRANCHYARD_LIFECYCLE_LEADER_ELECTION_IDENTITY");
+              assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+            });
+    var budget =
+        client
+            .genericKubernetesResources(
+                client.supports("policy/v1", "PodDisruptionBudget")
+                    ? "policy/v1"
+                    : "policy/v1beta1",
+                "PodDisruptionBudget")
+            .inNamespace("branchyard")
+            .withName("branchyard")
+            .get();
+    assertThat(budget).as("the PodDisruptionBudget is on the server").isNotNull();
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> spec =
+        (java.util.Map<String, Object>) budget.getAdditionalProperties().get("spec");
+    assertThat(spec.get("minAvailable")).isEqualTo(1);
+    assertThat(spec.get("selector").toString()).contains("app.kubernetes.io/name=branchyard");
+  }
+
   @ParameterizedTest(name = "{0} {2}/{1} in {3}")
   @CsvSource({
     "watch,  environments,       branchyard.dev,     branchyard",
     "patch,  environments/status, branchyard.dev,    branchyard",
     "update, environments/finalizers, branchyard.dev, branchyard",
     "create, imagebuilds,        branchyard.dev,     branchyard",
+    "get,    leases,             coordination.k8s.io, branchyard",
+    "create, leases,             coordination.k8s.io, branchyard",
     "update, leases,             coordination.k8s.io, branchyard",
     "create, jobs,               batch,              branchyard",
     "delete, jobs,               batch,              branchyard",
@@ -132,6 +164,8 @@ class ClusterManifestsIT {
     "create, pods,               '',                 branchyard",
     "update, jobs/status,        batch,              branchyard",
     "deletecollection, environments, branchyard.dev, branchyard",
+    "delete, leases,             coordination.k8s.io, branchyard",
+    "update, leases,             coordination.k8s.io, kube-system",
   })
   void serviceAccountMayNotEscalateOrTouchWhatItDoesNotNeed(
       String verb, String resource, String group, String namespace, KubernetesClient client) {

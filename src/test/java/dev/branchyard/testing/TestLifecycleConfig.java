@@ -2,6 +2,7 @@ package dev.branchyard.testing;
 
 import dev.branchyard.lifecycle.LifecycleConfig;
 import java.time.Duration;
+import java.util.Optional;
 
 /** {@link LifecycleConfig} for tests built by hand: short polls and timeouts. */
 public record TestLifecycleConfig(
@@ -14,7 +15,8 @@ public record TestLifecycleConfig(
     TtlClocks ttl,
     Reaper reaper,
     GlobalLimits limits,
-    boolean assumeLeader)
+    boolean assumeLeader,
+    LeaderElection leaderElection)
     implements LifecycleConfig {
 
   public static TestLifecycleConfig defaults() {
@@ -28,7 +30,15 @@ public record TestLifecycleConfig(
         new Clocks(Duration.ofMinutes(30), Duration.ofMinutes(1)),
         new Reap(Duration.ofMinutes(5), Duration.ofMinutes(10)),
         new Limits(50, Duration.ofSeconds(1)),
-        true);
+        true,
+        new Election(
+            false,
+            "branchyard",
+            Optional.empty(),
+            Optional.empty(),
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(500)));
   }
 
   public TestLifecycleConfig withMaxEnvironments(int max) {
@@ -42,12 +52,23 @@ public record TestLifecycleConfig(
         ttl,
         reaper,
         new Limits(max, limits.queuePollInterval()),
-        assumeLeader);
+        assumeLeader,
+        leaderElection);
   }
 
   record Clocks(Duration warnBefore, Duration sweepInterval) implements TtlClocks {}
 
   record Reap(Duration interval, Duration grace) implements Reaper {}
+
+  public record Election(
+      boolean enabled,
+      String leaseName,
+      Optional<String> leaseNamespace,
+      Optional<String> identity,
+      Duration leaseDuration,
+      Duration renewDeadline,
+      Duration retryPeriod)
+      implements LeaderElection {}
 
   record Limits(int maxEnvironments, Duration queuePollInterval) implements GlobalLimits {}
 }
