@@ -138,14 +138,14 @@ public class WebhookIntake {
     String event = delivery.event().map(String::strip).orElse("");
     DeliveryOutcome outcome = judge(delivery, event);
     metrics
-        .counter(
-            DELIVERIES_METRIC,
-            "event",
-            KNOWN_EVENTS.contains(event) ? event : "other",
-            "result",
-            outcome.result())
+        .counter(DELIVERIES_METRIC, "event", metricEvent(event), "result", outcome.result())
         .increment();
     return outcome;
+  }
+
+  /** The {@code event} tag for a delivery: its event if Branchyard knows it, else {@code other}. */
+  static String metricEvent(String event) {
+    return KNOWN_EVENTS.contains(event) ? event : "other";
   }
 
   private DeliveryOutcome judge(Delivery delivery, String event) {
@@ -330,14 +330,24 @@ public class WebhookIntake {
   }
 
   /**
-   * Whether a fork PR's environment was approved: it exists. The intake never creates one for a
-   * fork; only an approval ({@code /branchyard ok-to-test} or {@code up} by someone with write
-   * permission, through chatops) does, so its existence is the approval (docs/github.md).
+   * The annotation chatops' {@code /branchyard ok-to-test} puts on a fork PR's environment: the
+   * login of the maintainer who approved it (chatops' {@code
+   * EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION}; the same value).
+   */
+  static final String FORK_APPROVED_BY_ANNOTATION = "branchyard.dev/fork-approved-by";
+
+  /**
+   * Whether a fork PR's environment was approved: it exists, is not being torn down, and carries
+   * {@value #FORK_APPROVED_BY_ANNOTATION}. The intake never creates one for a fork
+   * (docs/github.md).
    */
   private boolean approved(String name) {
     return requests
         .get(name)
         .filter(environment -> environment.getMetadata().getDeletionTimestamp() == null)
+        .map(environment -> environment.getMetadata().getAnnotations())
+        .map(annotations -> annotations.get(FORK_APPROVED_BY_ANNOTATION))
+        .filter(login -> !login.isBlank())
         .isPresent();
   }
 

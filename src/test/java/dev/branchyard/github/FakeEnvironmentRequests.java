@@ -98,6 +98,15 @@ final class FakeEnvironmentRequests implements EnvironmentRequests {
         .toList();
   }
 
+  /** What chatops' ok-to-test adds after its upsert. */
+  synchronized void approve(String name, String login) {
+    environments
+        .get(name)
+        .getMetadata()
+        .getAnnotations()
+        .put(WebhookIntake.FORK_APPROVED_BY_ANNOTATION, login);
+  }
+
   /** The environment of stack {@code shop} for a PR of acme/shop-web. */
   Optional<Environment> shop(int number) {
     return Optional.ofNullable(

@@ -334,7 +334,31 @@ class WebhookIntakeTest {
 
   @Test
   void approvedForkPullRequestFollowsNewPushesAsAFork() {
-    // What chatops' ok-to-test records: the fork PR's environment, marked as a fork.
+    recordForkEnvironmentAsChatopsDoes();
+    environments.approve("shop-shop-web-pr43", "monalisa");
+
+    intake.receive(signed("pull_request", "d-1", bytes(forkPushedTo(PUSHED))));
+
+    Trigger trigger = environments.shop(43).orElseThrow().getSpec().trigger();
+    assertThat(trigger.headSha()).isEqualTo(PUSHED);
+    assertThat(trigger.fork()).isTrue();
+    assertThat(trigger.source()).isEqualTo(TriggerSource.PullRequest);
+  }
+
+  @Test
+  void forkEnvironmentWithoutTheApprovalAnnotationIsNotMoved() {
+    recordForkEnvironmentAsChatopsDoes();
+
+    DeliveryOutcome outcome =
+        intake.receive(signed("pull_request", "d-1", bytes(forkPushedTo(PUSHED))));
+
+    assertThat(outcome.result()).isEqualTo("ignored");
+    assertThat(environments.shop(43).orElseThrow().getSpec().trigger().headSha())
+        .isEqualTo("a5c3785ed8d6a35868bc169f07e40e889087fd2e");
+  }
+
+  /** ok-to-test's upsert: the fork PR's environment, marked as a fork. */
+  private void recordForkEnvironmentAsChatopsDoes() {
     environments.upsert(
         new EnvironmentRequests.Upsert(
             "shop",
@@ -345,22 +369,19 @@ class WebhookIntakeTest {
                 "fix/typo",
                 "main",
                 "a5c3785ed8d6a35868bc169f07e40e889087fd2e",
-                "contributor",
+                "monalisa",
                 true),
             Optional.empty(),
             Instant.parse("2026-11-20T09:15:00Z")));
+  }
+
+  private static ObjectNode forkPushedTo(String sha) {
     ObjectNode pushed = Webhooks.payload("pull_request.opened.fork.json");
     pushed.put("action", "synchronize");
     ObjectNode pr = (ObjectNode) pushed.get("pull_request");
     pr.put("updated_at", "2026-11-20T10:00:00Z");
-    ((ObjectNode) pr.get("head")).put("sha", PUSHED);
-
-    intake.receive(signed("pull_request", "d-1", bytes(pushed)));
-
-    Trigger trigger = environments.shop(43).orElseThrow().getSpec().trigger();
-    assertThat(trigger.headSha()).isEqualTo(PUSHED);
-    assertThat(trigger.fork()).isTrue();
-    assertThat(trigger.source()).isEqualTo(TriggerSource.PullRequest);
+    ((ObjectNode) pr.get("head")).put("sha", sha);
+    return pushed;
   }
 
   // ---- failures --------------------------------------------------------------------------------
