@@ -5,7 +5,10 @@ package dev.branchyard.github;
  * so a delivery GitHub sends again (a redelivery, or a retry after a timeout) is acted on only
  * once.
  *
- * <p>The in-memory implementation covers one replica; a Kubernetes-backed one will cover all.
+ * <p>The in-memory implementation covers one replica and forgets on restart: a repeat that reaches
+ * another replica, or comes after a restart, is taken in again. That is safe for everything that
+ * changes environments (upserts are latest-wins by the pull request's {@code updated_at},
+ * destroying what is gone is a no-op); see docs/github.md for what it means for chat commands.
  */
 public interface DeliveryLedger {
 
@@ -19,4 +22,10 @@ public interface DeliveryLedger {
    * @return true the first time an id is seen (within the ledger's memory), false for repeats
    */
   boolean firstSeen(String deliveryId);
+
+  /**
+   * Forgets a delivery that could not be taken in after all (recording it failed), so that GitHub's
+   * redelivery of it is acted on instead of being dropped as a repeat.
+   */
+  void forget(String deliveryId);
 }

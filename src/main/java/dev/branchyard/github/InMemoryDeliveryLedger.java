@@ -54,6 +54,11 @@ public final class InMemoryDeliveryLedger implements DeliveryLedger {
     return before == null || isExpired(before, now);
   }
 
+  @Override
+  public synchronized void forget(String deliveryId) {
+    lastSeen.remove(Objects.requireNonNull(deliveryId, "deliveryId"));
+  }
+
   /** How many ids are remembered now; for tests and metrics. */
   public synchronized int size() {
     forgetExpired(clock.instant());

@@ -230,7 +230,8 @@ public final class PullRequestEvents {
     return Optional.empty();
   }
 
-  private static boolean triggeredBy(StackSpec spec, String repo) {
+  /** Whether PRs (and pushes) of {@code repo} concern the stack: it is among its trigger repos. */
+  static boolean triggeredBy(StackSpec spec, String repo) {
     return triggeringRepos(spec).stream().anyMatch(r -> RepoId.same(r, repo));
   }
 

@@ -32,6 +32,17 @@ class InMemoryDeliveryLedgerTest {
   }
 
   @Test
+  void takesADeliveryInAgainOnceItWasForgottenAfterAFailure() {
+    InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(10, Duration.ofHours(24), clock);
+    ledger.firstSeen(DELIVERY);
+
+    ledger.forget(DELIVERY);
+
+    assertThat(ledger.firstSeen(DELIVERY)).isTrue();
+    assertThat(ledger.firstSeen(DELIVERY)).isFalse();
+  }
+
+  @Test
   void forgetsADeliveryOnceItsTimeIsUp() {
     InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(10, Duration.ofHours(24), clock);
     ledger.firstSeen(DELIVERY);
