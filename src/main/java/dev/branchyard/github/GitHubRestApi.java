@@ -1,11 +1,9 @@
 package dev.branchyard.github;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import org.kohsuke.github.GHCommitPointer;
 import org.kohsuke.github.GHIssueState;
 import org.kohsuke.github.GHLabel;
@@ -23,9 +21,11 @@ import org.kohsuke.github.GHUser;
 public class GitHubRestApi implements RepoPermissions, PullRequestLookup, PullRequestReplies {
 
   private final GitHubConnections connections;
+  private final RawRequests raw;
 
   GitHubRestApi(GitHubConnections connections) {
     this.connections = connections;
+    this.raw = new RawRequests(connections);
   }
 
   @Override
@@ -104,40 +104,15 @@ public class GitHubRestApi implements RepoPermissions, PullRequestLookup, PullRe
   @Override
   public void react(String repo, long commentId, String content) {
     // github-api reads a comment only through its issue; GitHub's reaction endpoint needs just the
-    // comment id, so this one call goes straight to the REST API.
-    String what = "react " + content + " to comment " + commentId + " on " + repo;
-    URI uri =
-        URI.create(
-            connections.apiUrl().toString().replaceAll("/+$", "")
-                + "/repos/"
-                + repo
-                + "/issues/comments/"
-                + commentId
-                + "/reactions");
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .timeout(connections.connector().timeout())
-            .header("Accept", "application/vnd.github+json")
-            .header("X-GitHub-Api-Version", "2022-11-28")
-            .header("Content-Type", "application/json")
-            .header("Authorization", connections.authorization(repo))
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"content\":\"" + content.replaceAll("[^a-z0-9+-]", "") + "\"}"))
-            .build();
-    HttpResponse<String> response;
+    // comment id.
     try {
-      response =
-          connections.connector().client().send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new GitHubUnavailableException("could not " + what + ": GitHub unreachable: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new GitHubUnavailableException("could not " + what + ": interrupted", e);
-    }
-    if (response.statusCode() / 100 != 2) {
-      throw unavailable(
-          connections.errors().translate(what, response.statusCode(), response.headers().map()));
+      raw.post(
+          repo,
+          "/repos/" + repo + "/issues/comments/" + commentId + "/reactions",
+          Map.of("content", content),
+          "react " + content + " to comment " + commentId + " on " + repo);
+    } catch (GitHubNotFoundException e) {
+      throw unavailable(e);
     }
   }
 
