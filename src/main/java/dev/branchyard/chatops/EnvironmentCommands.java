@@ -110,7 +110,7 @@ public class EnvironmentCommands {
 
   /** The help as a PR reply: in a code block, so its command lines are not commands themselves. */
   static String help() {
-    return "```\n" + HelpText.text() + "\n```";
+    return "How to write commands:\n```\n" + HelpText.text() + "\n```";
   }
 
   private CommandReply mutate(String repo, int number, String login, ChatCommand command) {

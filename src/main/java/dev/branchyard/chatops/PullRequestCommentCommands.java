@@ -84,7 +84,11 @@ public class PullRequestCommentCommands implements PullRequestCommands {
         comment.repo(), comment.number(), comment.commentId(), comment.author(), reply.result());
     try {
       replies.react(comment.repo(), comment.commentId(), reply.result().reaction);
-      replies.reply(comment.repo(), comment.number(), "@" + comment.author() + " " + reply.text());
+      String mention = "@" + comment.author();
+      replies.reply(
+          comment.repo(),
+          comment.number(),
+          reply.text().startsWith(mention + " ") ? reply.text() : mention + " " + reply.text());
     } catch (GitHubUnavailableException e) {
       LOG.warnf(
           "could not answer comment %d on %s#%d (%s): %s",
