@@ -60,6 +60,27 @@ public final class HelpText {
         + String.join("\n", usageLines());
   }
 
+  /**
+   * The help for Slack, where the pull request comes first: {@code /branchyard
+   * <owner/repo>#<number> <command> [arguments]}.
+   */
+  public static String slackText() {
+    return "Branchyard commands in Slack name the pull request first, as owner/repo#number or"
+        + " its URL:\n"
+        + PREFIX
+        + " <owner/repo>#<number> <command> [arguments]\n"
+        + "e.g. "
+        + PREFIX
+        + " acme/shop-web#42 extend 8h\n\n"
+        + String.join(
+            "\n",
+            usageLines().stream()
+                .map(line -> PREFIX + " <owner/repo>#<number>" + line.substring(PREFIX.length()))
+                .toList())
+        + "\n\nYour Slack user must be mapped to your GitHub login; mutating commands need write"
+        + " permission on the repository.";
+  }
+
   /** The usage line of one command. */
   static String usage(Verb verb) {
     return verb.usage();

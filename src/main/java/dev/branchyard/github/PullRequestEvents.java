@@ -63,6 +63,36 @@ public final class PullRequestEvents {
     };
   }
 
+  /**
+   * What asking for a pull request's environments outright (the chat command {@code up}, or {@code
+   * ok-to-test}) means, judged by the same triggers as a webhook's {@code opened}: an {@link
+   * Upsert} per stack whose triggers match the pull request as GitHub has it now, an {@link Ignore}
+   * saying why for every other stack.
+   */
+  public static List<EnvironmentIntent> requested(
+      PullRequestLookup.PullRequestInfo info, List<StackSpec> specs) {
+    if (!info.open()) {
+      return List.of(new Ignore("pull request #" + info.number() + " is closed"));
+    }
+    if (specs.isEmpty()) {
+      return List.of(new Ignore("no environment specs are loaded"));
+    }
+    PullRequest pr =
+        new PullRequest(
+            info.repo(),
+            info.number(),
+            info.branch(),
+            info.baseBranch(),
+            info.headSha(),
+            info.author(),
+            info.fork(),
+            info.draft(),
+            false,
+            false,
+            info.labels());
+    return evaluate(pr, specs);
+  }
+
   private static List<EnvironmentIntent> pullRequest(JsonNode body, List<StackSpec> specs) {
     List<String> missing = new ArrayList<>();
     String action = text(body, "/action", missing);

@@ -46,6 +46,13 @@ public interface EnvironmentRequests {
   String REQUESTED_AT_ANNOTATION = "branchyard.dev/requested-at";
 
   /**
+   * Annotation on the Environment of a fork's pull request: the login of the maintainer (write
+   * permission or more) who approved it with {@code /branchyard ok-to-test}. Only environments
+   * carrying it are moved to a fork PR's later pushes; fork PRs without one get no environment.
+   */
+  String FORK_APPROVED_BY_ANNOTATION = "branchyard.dev/fork-approved-by";
+
+  /**
    * Creates the environment of {@code request.specName()} for the trigger, or moves the existing
    * one to the trigger's head. Concurrent upserts for the same environment all succeed and the one
    * with the newest {@code requestedAt} wins.
