@@ -323,6 +323,31 @@ class EnvironmentsApiIT {
   }
 
   @Test
+  void usesATokenMintedByTheScriptAndRefusesItOnceRevoked() throws Exception {
+    String token = script("create", "--name", "it-script", "--scope", "write").strip();
+    assertThat(token).startsWith("by_").hasSize(46);
+
+    given().auth().oauth2(token).delete("/api/environments/none-such").then().statusCode(404);
+
+    script("revoke", "--name", "it-script");
+    given().auth().oauth2(token).get("/api/environments").then().statusCode(401);
+  }
+
+  private static String script(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of("scripts/api-token.sh"));
+    command.addAll(List.of(args));
+    command.addAll(List.of("--namespace", NAMESPACE, "--secret", TOKENS_SECRET));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).directory(LocalPlatform.get().projectDir().toFile());
+    builder.environment().put("KUBECONFIG", LocalPlatform.get().kubeconfig().toString());
+    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor()).as("scripts/api-token.sh " + String.join(" ", args)).isZero();
+    return out;
+  }
+
+  @Test
   void listsImageBuildsNewestFirst() {
     String name = "webapi-" + BuildLogFixtures.shortId();
     BuildLogFixtures.createBuild(admin, NAMESPACE, name);
