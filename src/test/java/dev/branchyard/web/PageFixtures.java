@@ -107,6 +107,57 @@ public final class PageFixtures {
         "rev-1");
   }
 
+  /** The same status expiring at {@code expiresAt}. */
+  public static EnvironmentStatus expiring(EnvironmentStatus s, Instant expiresAt) {
+    return new EnvironmentStatus(
+        s.observedGeneration(),
+        s.phase(),
+        s.queuePosition(),
+        s.namespace(),
+        s.url(),
+        s.urls(),
+        expiresAt.toString(),
+        s.resolvedRefs(),
+        s.components(),
+        s.conditions(),
+        s.timeline(),
+        s.message(),
+        s.specRevision());
+  }
+
+  /** The same status with the first component built by {@code imageBuild}, in {@code phase}. */
+  public static EnvironmentStatus building(
+      EnvironmentStatus s, String imageBuild, ImageBuildPhase phase) {
+    List<ComponentStatus> components = new ArrayList<>(s.components());
+    ComponentStatus c = components.get(0);
+    components.set(
+        0,
+        new ComponentStatus(
+            c.name(),
+            c.image(),
+            imageBuild,
+            phase,
+            c.deployPhase(),
+            c.message(),
+            c.commitSha(),
+            c.appliedHash(),
+            c.appliedAt()));
+    return new EnvironmentStatus(
+        s.observedGeneration(),
+        s.phase(),
+        s.queuePosition(),
+        s.namespace(),
+        s.url(),
+        s.urls(),
+        s.expiresAt(),
+        s.resolvedRefs(),
+        components,
+        s.conditions(),
+        s.timeline(),
+        s.message(),
+        s.specRevision());
+  }
+
   public static Environment withStatus(Environment environment, EnvironmentStatus status) {
     environment.setStatus(status);
     return environment;
