@@ -14,7 +14,9 @@ cd "$ROOT"
 TEST_STATE_DIR="${BRANCHYARD_TEST_STATE_DIR:-${TMPDIR:-/tmp}/branchyard-test-$(printf %s "$ROOT" | sha256sum | cut -c1-8)}"
 
 started="$(now_s)"
-"${BY_SCRIPTS_DIR}/prereqs.sh" openjdk-17-jdk-headless unzip make
+# chromium + chromium-driver: the browser tests of the web pages (Debian's headless chromium driven
+# by Selenium through /usr/bin/chromedriver; nothing is downloaded at test time).
+"${BY_SCRIPTS_DIR}/prereqs.sh" openjdk-17-jdk-headless unzip make chromium chromium-driver
 "${BY_SCRIPTS_DIR}/k8s.sh" build
 
 stop_platform() {
