@@ -1,6 +1,9 @@
 package dev.branchyard.git;
 
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +54,12 @@ public interface GitConfig {
   Optional<Path> scratchDir();
 
   /**
+   * The local mirrors that checkouts of a whole commit (build contexts, Helm charts) read from: see
+   * {@link GitMirrors}.
+   */
+  Mirror mirror();
+
+  /**
    * Credentials per git host, keyed by host name (e.g. {@code
    * branchyard.git.credentials."github.com".token}); a {@code host:port} key wins over the bare
    * host. Hosts without an entry are read anonymously.
@@ -72,5 +81,38 @@ public interface GitConfig {
 
     /** The HTTP basic password (or app password), used with {@link #username()}. */
     Optional<String> password();
+  }
+
+  /**
+   * One bare mirror per repository, kept between checkouts: a commit is fetched once, with only the
+   * objects the mirror lacks, and checked out from disk after that.
+   */
+  interface Mirror {
+
+    /**
+     * Keep mirrors at all. Off: every checkout fetches its commit into a new scratch repository
+     * (depth 1) and deletes it afterwards.
+     */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * The directory holding the mirrors; one process uses it at a time (a second process finding it
+     * in use checks out without mirrors and says so in its log). Unset: {@code
+     * branchyard-git-mirrors} in the JVM temp directory.
+     */
+    Optional<Path> dir();
+
+    /** How many repositories are mirrored at most; the least recently used go first. */
+    @WithDefault("32")
+    int maxRepos();
+
+    /**
+     * How much disk all mirrors may take together (e.g. {@code 2G}); past it, the least recently
+     * used mirrors are deleted, but never the one just used.
+     */
+    @WithDefault("2G")
+    @WithConverter(MemorySizeConverter.class)
+    MemorySize maxSize();
   }
 }

@@ -2,12 +2,15 @@ package dev.branchyard.git;
 
 import dev.branchyard.git.GitAccessException.Reason;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -18,22 +21,58 @@ import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.util.FileUtils;
 
 /**
- * {@link GitCheckout} over JGit: fetches just the one commit (depth 1, no tags) into a bare
- * repository next to the target, writes the commit's tree into the target and deletes the bare
- * repository. Writing the tree ourselves keeps {@code .git} out of the build context and never
- * needs a working-copy index.
+ * {@link GitCheckout} over JGit: writes the commit's tree into the target from the repository's
+ * local mirror ({@link GitMirrors}), which fetches the commit only if it lacks it. Writing the tree
+ * ourselves keeps {@code .git} out of the build context and never needs a working-copy index.
+ *
+ * <p>With mirrors off ({@code branchyard.git.mirror.enabled=false}), or when another process uses
+ * the mirror directory, each checkout fetches just the one commit (depth 1, no tags) into a bare
+ * repository next to the target and deletes that repository afterwards.
  */
 @ApplicationScoped
 public class JGitCheckout implements GitCheckout {
 
   private final JGitTransport transport;
+  private final Optional<GitMirrors> mirrors;
+
+  @Inject
+  public JGitCheckout(GitConfig config, Clock clock) {
+    this.transport = new JGitTransport(config);
+    GitConfig.Mirror mirror = config.mirror();
+    this.mirrors =
+        mirror.enabled()
+            ? Optional.of(
+                GitMirrors.inDirectory(
+                    mirror
+                        .dir()
+                        .orElse(
+                            Path.of(
+                                System.getProperty("java.io.tmpdir"), "branchyard-git-mirrors")),
+                    mirror.maxRepos(),
+                    mirror.maxSize().asLongValue(),
+                    clock))
+            : Optional.empty();
+  }
 
   public JGitCheckout(GitConfig config) {
-    this.transport = new JGitTransport(config);
+    this(config, Clock.systemUTC());
   }
 
   @Override
   public void checkout(String repo, String commit, Path target) throws GitAccessException {
+    if (mirrors.isPresent() && mirrors.get().available()) {
+      mirrors
+          .get()
+          .withCommit(
+              transport,
+              repo,
+              commit,
+              (db, commitId) -> {
+                writeTree(repo, db, commitId, target);
+                return null;
+              });
+      return;
+    }
     Path gitDir = target.resolveSibling(target.getFileName() + ".git");
     try {
       transport.withCommit(
@@ -73,6 +112,9 @@ public class JGitCheckout implements GitCheckout {
         FileMode mode = tree.getFileMode(0);
         Files.createDirectories(file.getParent());
         if (mode == FileMode.SYMLINK) {
+          // A second pass over the same target (after a damaged mirror was fetched afresh) finds
+          // the links of the first.
+          Files.deleteIfExists(file);
           String link = new String(db.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
           Files.createSymbolicLink(file, Path.of(link));
         } else if (mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE) {

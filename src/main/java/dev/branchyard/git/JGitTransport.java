@@ -20,6 +20,7 @@ import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.eclipse.jgit.internal.JGitText;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.transport.CredentialsProvider;
@@ -101,29 +102,92 @@ final class JGitTransport {
    */
   <T> T withCommit(String repo, String commit, Path gitDir, CommitReader<T> reader)
       throws GitAccessException {
-    if (!ObjectId.isId(commit)) {
-      throw new IllegalArgumentException("not a full 40-hex commit SHA: " + commit);
+    requireSha(commit);
+    try (Repository db = initBare(repo, gitDir)) {
+      fetchCommit(repo, db, commit, FETCHED_REF);
+      try {
+        return reader.read(db, ObjectId.fromString(commit));
+      } catch (RuntimeException e) {
+        throw failure(repo, urlOf(repo), e);
+      }
     }
-    String url = urlOf(repo);
+  }
+
+  /**
+   * Creates a bare repository at {@code gitDir} for fetched commits only, with automatic gc off.
+   */
+  Repository initBare(String repo, Path gitDir) throws GitAccessException {
     try (Git git = Git.init().setBare(true).setGitDir(gitDir.toFile()).call()) {
-      disableAutoGc(repo, git.getRepository());
+      Repository db = git.getRepository();
+      // Kept open past the Git wrapper: closing the wrapper would close the repository too.
+      db.incrementOpen();
+      try {
+        disableAutoGc(repo, db);
+      } catch (GitAccessException e) {
+        db.close();
+        throw e;
+      }
+      return db;
+    } catch (GitAPIException | RuntimeException e) {
+      throw new GitAccessException(
+          repo,
+          Reason.PROTOCOL,
+          "cannot create a repository at " + gitDir + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /**
+   * The one fetch of the git package: exactly {@code commit} (depth 1, no tags) from {@code repo}
+   * into {@code db}, kept under {@code ref}. Objects {@code db} already holds are not sent again:
+   * JGit tells the server which commits it has.
+   *
+   * @throws IllegalArgumentException if {@code commit} is not a full 40-hex SHA
+   */
+  void fetchCommit(String repo, Repository db, String commit, String ref)
+      throws GitAccessException {
+    requireSha(commit);
+    String url = urlOf(repo);
+    try {
       configure(
-              git.fetch()
+              Git.wrap(db)
+                  .fetch()
                   .setRemote(url)
-                  .setRefSpecs(new RefSpec(commit + ":" + FETCHED_REF))
+                  .setRefSpecs(new RefSpec(commit + ":" + ref))
                   .setDepth(1)
                   .setTagOpt(TagOpt.NO_TAGS),
               url)
           .call();
-      return reader.read(git.getRepository(), ObjectId.fromString(commit));
     } catch (GitAPIException | RuntimeException e) {
       throw failure(repo, url, e);
+    }
+    // JGit fetches a commit named by SHA without creating the destination ref. The ref keeps the
+    // commit reachable and lets a later fetch into the same repository name it as one it has.
+    try {
+      RefUpdate update = db.updateRef(ref);
+      update.setNewObjectId(ObjectId.fromString(commit));
+      update.setForceUpdate(true);
+      RefUpdate.Result result = update.update();
+      if (result != RefUpdate.Result.NEW
+          && result != RefUpdate.Result.FORCED
+          && result != RefUpdate.Result.NO_CHANGE) {
+        throw new IOException("updating " + ref + " gave " + result);
+      }
+    } catch (IOException e) {
+      throw new GitAccessException(
+          repo, Reason.PROTOCOL, "cannot record the fetched commit: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireSha(String commit) {
+    if (!ObjectId.isId(commit)) {
+      throw new IllegalArgumentException("not a full 40-hex commit SHA: " + commit);
     }
   }
 
   /**
    * JGit may start a background gc after a fetch; it would write into the directory while it is
-   * being deleted, and there is nothing worth compacting in a one-commit repository.
+   * being deleted (or read by a checkout), and what Branchyard fetches needs no compacting.
    */
   private static void disableAutoGc(String repo, Repository db) throws GitAccessException {
     try {
@@ -134,7 +198,7 @@ final class JGitTransport {
       config.save();
     } catch (IOException e) {
       throw new GitAccessException(
-          repo, Reason.PROTOCOL, "cannot configure the scratch repository: " + e.getMessage(), e);
+          repo, Reason.PROTOCOL, "cannot configure the repository: " + e.getMessage(), e);
     }
   }
 
