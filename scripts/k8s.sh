@@ -6,6 +6,7 @@
 #   scripts/k8s.sh start  [--state-dir DIR]
 #   scripts/k8s.sh stop   [--state-dir DIR]
 #   scripts/k8s.sh status [--state-dir DIR]
+# BRANCHYARD_HOLLOW_NODES=N at start runs N hollow nodes (default 1; see HOLLOW_NODES below).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,8 +23,14 @@ BUILD_RECIPE="debian-1.20.5+really1.20.2;vendor-swap;hollow-node-patch-3;kubectl
 BUILD_STAMP="${K8S_BIN}/.branchyard-build"
 DEB_SRC_FILE=/etc/apt/sources.list.d/branchyard-deb-src.sources
 
-# Start order; stop goes in reverse.
-COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubemark)
+# Start order; stop goes in reverse. set_components adds kubemark-2..N for extra hollow nodes.
+BASE_COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubemark)
+COMPONENTS=("${BASE_COMPONENTS[@]}")
+# Hollow nodes: 1.20's kubemark takes at most 110 pods per node (a constant, no --max-pods flag),
+# so a platform for many pods (the controller's scale bench: 100 environments x 5 pods) starts
+# more nodes, hollow-node-2..N, with BRANCHYARD_HOLLOW_NODES=N. The default stays 1: ITs expect
+# their pods on hollow-node-1. The count is kept in DIR/k8s/hollow-nodes for stop and status.
+HOLLOW_NODES="${BRANCHYARD_HOLLOW_NODES:-1}"
 # Alpha in 1.20, beta and on by default from 1.21: without it the apiserver drops a Job's
 # ttlSecondsAfterFinished (the kubernetes-job build backend sets it) and nothing cleans Jobs up.
 FEATURE_GATES="TTLAfterFinished=true"
@@ -287,6 +294,14 @@ set_paths() {
   TOKEN_FILE="${K8S_DIR}/token"
 }
 
+# COMPONENTS for the platform in STATE_DIR: the base ones, plus kubemark-2..N as recorded.
+set_components() {
+  local n=1 i
+  if [[ -s "${K8S_DIR}/hollow-nodes" ]]; then n="$(<"${K8S_DIR}/hollow-nodes")"; fi
+  COMPONENTS=("${BASE_COMPONENTS[@]}")
+  for ((i = 2; i <= n; i++)); do COMPONENTS+=("kubemark-${i}"); done
+}
+
 pidfile_of() { echo "${PID_DIR}/$1.pid"; }
 logfile_of() { echo "${LOG_DIR}/$1.log"; }
 
@@ -316,7 +331,7 @@ apiserver_ready() {
 }
 
 node_ready() {
-  kapi GET /api/v1/nodes/hollow-node-1 2>/dev/null |
+  kapi GET "/api/v1/nodes/${1:-hollow-node-1}" 2>/dev/null |
     jq -e '.status.conditions[] | select(.type == "Ready") | .status == "True"' >/dev/null
 }
 
@@ -397,8 +412,10 @@ on_start_exit() {
 
 cmd_start() {
   set_paths
+  set_components
   need_cmd etcd curl jq openssl setsid
   check_state_dir_length
+  [[ "$HOLLOW_NODES" =~ ^[1-9][0-9]?$ ]] || die "BRANCHYARD_HOLLOW_NODES must be 1-99, not '${HOLLOW_NODES}'"
   local n
   n="$(running_components)"
   if ((n == ${#COMPONENTS[@]})); then
@@ -417,6 +434,8 @@ cmd_start() {
   rm -rf "$K8S_DIR"
   mkdir -p "$PID_DIR" "$LOG_DIR" "$PKI_DIR" "${K8S_DIR}/etcd" "${K8S_DIR}/km"
   chmod 700 "$K8S_DIR"
+  echo "$HOLLOW_NODES" >"${K8S_DIR}/hollow-nodes"
+  set_components
   START_OK=false
   trap on_start_exit EXIT
 
@@ -526,6 +545,23 @@ EOF
     --kubelet-port "$kubelet_port" --kubelet-read-only-port 0
 
   wait_for "node hollow-node-1 Ready" 60 "$(logfile_of kubemark)" "$(pidfile_of kubemark)" node_ready
+
+  # --- extra hollow nodes (BRANCHYARD_HOLLOW_NODES), each with its own TMPDIR and kubelet port.
+  local i node_port
+  for ((i = 2; i <= HOLLOW_NODES; i++)); do
+    node_port="$(free_port)"
+    mkdir -p "${K8S_DIR}/km${i}"
+    echo "KUBELET_PORT_${i}=${node_port}" >>"$PORTS_FILE"
+    start_bg "kubemark-${i}" "$(pidfile_of "kubemark-${i}")" "$(logfile_of "kubemark-${i}")" \
+      env TMPDIR="${K8S_DIR}/km${i}" \
+      "${K8S_BIN}/kubemark" --morph=kubelet --name="hollow-node-${i}" \
+      --kubeconfig "$KUBECONFIG_FILE" \
+      --kubelet-port "$node_port" --kubelet-read-only-port 0
+  done
+  for ((i = 2; i <= HOLLOW_NODES; i++)); do
+    wait_for "node hollow-node-${i} Ready" 60 "$(logfile_of "kubemark-${i}")" \
+      "$(pidfile_of "kubemark-${i}")" node_ready "hollow-node-${i}"
+  done
   wait_for "ServiceAccount default/default (with token)" 60 "$(logfile_of kube-controller-manager)" \
     "$(pidfile_of kube-controller-manager)" default_sa_ready
 
@@ -541,6 +577,7 @@ EOF
 
 cmd_stop() {
   set_paths
+  set_components
   if [[ ! -d "$K8S_DIR" ]]; then
     log "Kubernetes: nothing to stop for ${STATE_DIR}"
     return 0
@@ -556,6 +593,7 @@ cmd_stop() {
 # Exit 0: everything up; 3: nothing running; 1: partly running / unhealthy.
 cmd_status() {
   set_paths
+  set_components
   local c pf n=0 healthy=true
   for c in "${COMPONENTS[@]}"; do
     pf="$(pidfile_of "$c")"
@@ -577,12 +615,18 @@ cmd_status() {
     echo "apiserver /readyz        NOT ready"
     healthy=false
   fi
-  if pid_alive "$(pidfile_of kube-apiserver)" && node_ready; then
-    echo "node hollow-node-1       Ready"
-  else
-    echo "node hollow-node-1       NOT Ready"
-    healthy=false
-  fi
+  local node
+  for c in "${COMPONENTS[@]}"; do
+    [[ "$c" == kubemark* ]] || continue
+    node="hollow-node-${c#kubemark-}"
+    [[ "$c" == kubemark ]] && node=hollow-node-1
+    if pid_alive "$(pidfile_of kube-apiserver)" && node_ready "$node"; then
+      printf '%-24s Ready\n' "node ${node}"
+    else
+      printf '%-24s NOT Ready\n' "node ${node}"
+      healthy=false
+    fi
+  done
   echo "kubeconfig               ${KUBECONFIG_FILE}"
   [[ "$healthy" == true ]] || return 1
 }

@@ -43,7 +43,7 @@ import org.assertj.core.api.Assertions;
  * main, an infra repo whose tag v1.0.0 holds a Helm chart), a spec catalog holding the {@code e2e}
  * stack, the templates directory, and the platform's registry.
  */
-final class LifecycleFixture implements AutoCloseable {
+final class LifecycleFixture implements ControllerSetup, AutoCloseable {
 
   // As root, containers/image writes this cache whatever --root says (see scripts/registry.sh).
   private static final Path BLOB_INFO_CACHE =
@@ -209,12 +209,30 @@ final class LifecycleFixture implements AutoCloseable {
     return client;
   }
 
-  String home() {
+  @Override
+  public Config clientConfig() {
+    return client.getConfiguration();
+  }
+
+  @Override
+  public String registry() {
+    return platform.registry();
+  }
+
+  /** ITs: every check asks the registry. */
+  @Override
+  public Duration registryCacheTtl() {
+    return Duration.ZERO;
+  }
+
+  @Override
+  public String home() {
     return home;
   }
 
   /** Environment namespaces of this fixture start with it, so runs and classes never collide. */
-  String namespacePrefix() {
+  @Override
+  public String namespacePrefix() {
     return "by-" + home.substring(home.length() - 6) + "-";
   }
 
@@ -226,19 +244,23 @@ final class LifecycleFixture implements AutoCloseable {
     return git;
   }
 
-  SpecCatalog catalog() {
+  @Override
+  public SpecCatalog catalog() {
     return catalog;
   }
 
-  Path templates() {
+  @Override
+  public Path templates() {
     return templates;
   }
 
-  TestGitConfig gitConfig() {
+  @Override
+  public TestGitConfig gitConfig() {
     return TestGitConfig.defaults().withGithubBaseUrl(git.baseUrl()).withCacheTtl(Duration.ZERO);
   }
 
-  TestBuildConfig buildConfig() {
+  @Override
+  public TestBuildConfig buildConfig() {
     try {
       return TestBuildConfig.defaults()
           .withRegistry(platform.registry(), true, null, null)

@@ -15,6 +15,7 @@ import dev.branchyard.deploy.ApiDiscovery;
 import dev.branchyard.deploy.ComponentRenderer;
 import dev.branchyard.deploy.HelmChartRenderer;
 import dev.branchyard.deploy.KubernetesReadiness;
+import dev.branchyard.deploy.ManifestApplier;
 import dev.branchyard.deploy.ManifestRenderer;
 import dev.branchyard.deploy.NamespaceLayout;
 import dev.branchyard.deploy.ServerSideApplier;
@@ -74,8 +75,23 @@ final class LifecycleHarness implements AutoCloseable {
   }
 
   static LifecycleHarness start(
-      LifecycleFixture fixture, String identity, boolean elected, TestLifecycleConfig config) {
-    return start(fixture, identity, elected, config, Clock.systemUTC(), environment -> {});
+      ControllerSetup fixture, String identity, boolean elected, TestLifecycleConfig config) {
+    return start(fixture, identity, elected, config, ControllerInstruments.NONE);
+  }
+
+  /**
+   * @param fixture a {@link LifecycleFixture}, or the arguments of a {@link ControllerProcess}
+   * @param instruments wraps the replica's parts (e.g. to time them); {@link
+   *     ControllerInstruments#NONE} for none
+   */
+  static LifecycleHarness start(
+      ControllerSetup fixture,
+      String identity,
+      boolean elected,
+      TestLifecycleConfig config,
+      ControllerInstruments instruments) {
+    return start(
+        fixture, identity, elected, config, Clock.systemUTC(), environment -> {}, instruments);
   }
 
   /**
@@ -83,19 +99,30 @@ final class LifecycleHarness implements AutoCloseable {
    * {@link TtlClock}) and reports moved expiries to {@code expiries}.
    */
   static LifecycleHarness start(
-      LifecycleFixture fixture,
+      ControllerSetup fixture,
       String identity,
       boolean elected,
       TestLifecycleConfig config,
       Clock clock,
       ExpirySchedule expiries) {
+    return start(fixture, identity, elected, config, clock, expiries, ControllerInstruments.NONE);
+  }
+
+  private static LifecycleHarness start(
+      ControllerSetup fixture,
+      String identity,
+      boolean elected,
+      TestLifecycleConfig config,
+      Clock clock,
+      ExpirySchedule expiries,
+      ControllerInstruments instruments) {
     // Each replica its own client, as separate processes would have.
     KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(fixture.client().getConfiguration()).build();
+        new KubernetesClientBuilder().withConfig(fixture.clientConfig()).build();
     TestBuildConfig buildConfig = fixture.buildConfig();
     TestGitConfig gitConfig = fixture.gitConfig();
     OciRegistryClient registry =
-        new OciRegistryClient(buildConfig.withCacheTtl(Duration.ZERO), clock);
+        new OciRegistryClient(buildConfig.withCacheTtl(fixture.registryCacheTtl()), clock);
     KubernetesBuildStatusWriter statuses = new KubernetesBuildStatusWriter(client);
     ConfigMapBuildLogStore logs = new ConfigMapBuildLogStore(client, buildConfig, clock);
     BuildCoordinator coordinator =
@@ -108,31 +135,32 @@ final class LifecycleHarness implements AutoCloseable {
             new BuildCoordinator.Settings(2, 2, Duration.ofSeconds(1), Duration.ofSeconds(1)),
             clock);
     ApiDiscovery discovery = new ApiDiscovery(client, clock);
-    ServerSideApplier applier = new ServerSideApplier(client, discovery);
+    ManifestApplier applier = instruments.applier(new ServerSideApplier(client, discovery));
     ManifestRenderer manifests = new ManifestRenderer();
     NamespaceLayout layout =
         new NamespaceLayout(
             fixture.namespacePrefix(),
             Optional.empty(),
             Map.of("kubernetes.io/metadata.name", "ingress-nginx"));
-    EnvironmentStatusWriter writer = new EnvironmentStatusWriter(client, clock);
-    KubernetesEnvironmentNamespaces namespaces =
-        new KubernetesEnvironmentNamespaces(client, layout, applier);
+    EnvironmentStatusWriter writer = instruments.writer(client, clock);
+    EnvironmentNamespaces namespaces =
+        instruments.namespaces(new KubernetesEnvironmentNamespaces(client, layout, applier));
     EnvironmentPipeline pipeline =
         new EnvironmentPipeline(
             fixture.catalog(),
             new StackResolver(new RefResolver(new JGitRefs(gitConfig), gitConfig, clock)),
-            new ImageNamer(fixture.platform().registry(), "branchyard/"),
-            new EnvironmentImages(registry, new ImageBuildRequests(client)),
+            new ImageNamer(fixture.registry(), "branchyard/"),
+            new EnvironmentImages(instruments.registry(registry), new ImageBuildRequests(client)),
             client,
             namespaces,
-            new ComponentRenderer(
-                new TemplateDirectory(fixture.templates()),
-                manifests,
-                new HelmChartRenderer(manifests),
-                new JGitCheckout(gitConfig)),
+            instruments.renderer(
+                new ComponentRenderer(
+                    new TemplateDirectory(fixture.templates()),
+                    manifests,
+                    new HelmChartRenderer(manifests),
+                    new JGitCheckout(gitConfig))),
             applier,
-            new KubernetesReadiness(client, discovery),
+            instruments.readiness(new KubernetesReadiness(client, discovery)),
             writer,
             new EnvironmentAdmission(
                 client, fixture.catalog(), new EventRecorder(client, clock), config),
@@ -144,7 +172,9 @@ final class LifecycleHarness implements AutoCloseable {
     Operator operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client).withCloseClientOnStop(false);
+              o.withKubernetesClient(client)
+                  .withCloseClientOnStop(false)
+                  .withMetrics(instruments.metrics());
               leadership.ifPresent(
                   l ->
                       o.withLeaderElectionConfiguration(

@@ -41,6 +41,38 @@ public record TestLifecycleConfig(
             Duration.ofMillis(500)));
   }
 
+  /**
+   * The application's defaults ({@code @WithDefault} of {@link LifecycleConfig}), for benchmarks
+   * that must run the controller as it runs in production.
+   */
+  public static TestLifecycleConfig productionDefaults() {
+    return new TestLifecycleConfig(
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(3),
+        Duration.ofMinutes(10),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(3),
+        new Clocks(Duration.ofMinutes(30), Duration.ofMinutes(1)),
+        new Reap(Duration.ofMinutes(5), Duration.ofMinutes(10)),
+        new Limits(50),
+        true);
+  }
+
+  public TestLifecycleConfig withDeployPollInterval(Duration interval) {
+    return new TestLifecycleConfig(
+        apiCheckTimeout,
+        interval,
+        buildPollInterval,
+        readyTimeout,
+        retryInterval,
+        teardownPollInterval,
+        ttl,
+        reaper,
+        limits,
+        assumeLeader);
+  }
+
   public TestLifecycleConfig withMaxEnvironments(int max) {
     return new TestLifecycleConfig(
         apiCheckTimeout,
