@@ -55,8 +55,9 @@ public record TestLifecycleConfig(
         Duration.ofSeconds(3),
         new Clocks(Duration.ofMinutes(30), Duration.ofMinutes(1)),
         new Reap(Duration.ofMinutes(5), Duration.ofMinutes(10)),
-        new Limits(50),
-        true);
+        new Limits(50, Duration.ofSeconds(5)),
+        true,
+        defaults().leaderElection());
   }
 
   public TestLifecycleConfig withDeployPollInterval(Duration interval) {
@@ -70,7 +71,8 @@ public record TestLifecycleConfig(
         ttl,
         reaper,
         limits,
-        assumeLeader);
+        assumeLeader,
+        leaderElection);
   }
 
   public TestLifecycleConfig withMaxEnvironments(int max) {
