@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Benchmarks the GitHub webhook intake (issue 6 (a) and (b)) against a running Branchyard and a
+# real Kubernetes API server: (a) signed pull_request.synchronize deliveries at a fixed arrival
+# rate (default 200/s for 30 s, open model), acknowledgement latency p50/p90/p99/max, errors and
+# lost deliveries; (b) a storm of 500 deliveries for 20 PRs, shuffled, with duplicates and
+# out-of-order pushes, until exactly 20 Environments are each at their PR's newest head.
+# Not a test; prints a markdown table and writes target/bench/intake.json; exits non-zero if a
+# part failed its target.
+#
+#   scripts/bench-intake.sh [--only a,b] [--rate 200] [--seconds 30]
+#
+# The cluster: $KUBECONFIG if set, else the local platform in $BRANCHYARD_PLATFORM_STATE_DIR
+# (default /tmp/by-shared; start one with scripts/local-platform.sh up --state-dir DIR).
+# Branchyard runs from its packaged jar (built here) with its namespace set to intake-bench and
+# the controllers off: what is measured is the intake recording Environments, not the controller
+# reconciling them (which would compete for the same 2 cores and, offline, fail to resolve
+# github.com repositories).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+NAMESPACE=intake-bench
+SECRET=bench-intake-secret
+OUT=target/bench
+mkdir -p "$OUT"
+
+if [[ -z "${KUBECONFIG:-}" ]]; then
+  state_dir="${BRANCHYARD_PLATFORM_STATE_DIR:-/tmp/by-shared}"
+  [[ -f "$state_dir/env" ]] || {
+    echo "bench-intake: no KUBECONFIG and no local platform in $state_dir (scripts/local-platform.sh up --state-dir $state_dir)" >&2
+    exit 1
+  }
+  set -a
+  # shellcheck disable=SC1091
+  source "$state_dir/env"
+  set +a
+fi
+echo "bench-intake: cluster of KUBECONFIG=$KUBECONFIG"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+
+# start-operator is fixed at build time: this jar runs no controllers (rebuild for anything else).
+echo "bench-intake: building Branchyard without controllers (target/quarkus-app)"
+./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -Dquarkus.operator-sdk.start-operator=false
+echo "bench-intake: compiling the load generator"
+./mvnw -B -q test-compile -Dspotless.check.skip=true
+
+echo "bench-intake: installing the CRDs and namespace $NAMESPACE"
+# CRDs and the namespace, as k8s/ installs them (the bench's Java does both idempotently).
+./mvnw -B -q exec:java -Dexec.mainClass=dev.branchyard.bench.IntakeBench \
+  -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
+  -Dexec.args="--prepare true --kubeconfig $KUBECONFIG --namespace $NAMESPACE --url $url --secret $SECRET"
+
+app_log="$OUT/intake-app.log"
+echo "bench-intake: starting Branchyard on $url (log: $app_log)"
+KUBECONFIG="$KUBECONFIG" \
+  QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
+  QUARKUS_KUBERNETES_CLIENT_NAMESPACE="$NAMESPACE" \
+  BRANCHYARD_LIFECYCLE_ASSUME_LEADER=false \
+  BRANCHYARD_GITHUB_WEBHOOK_SECRET="$SECRET" \
+  java -Xmx512m -jar target/quarkus-app/quarkus-run.jar >"$app_log" 2>&1 &
+app_pid=$!
+trap 'kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true' EXIT
+
+deadline=$((SECONDS + 180))
+until WEBHOOK_SECRET="$SECRET" webhooks/send.sh "$url" ping webhooks/ping.json >/dev/null 2>&1; do
+  if ! kill -0 "$app_pid" 2>/dev/null; then
+    echo "bench-intake: Branchyard exited; last lines of $app_log:" >&2
+    tail -20 "$app_log" >&2
+    exit 1
+  fi
+  ((SECONDS < deadline)) || { echo "bench-intake: Branchyard did not answer a ping in 180 s" >&2; exit 1; }
+  sleep 1
+done
+echo "bench-intake: Branchyard answers; load before: $(uptime)"
+
+rc=0
+./mvnw -B -q exec:java -Dexec.mainClass=dev.branchyard.bench.IntakeBench \
+  -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
+  -Dexec.args="--kubeconfig $KUBECONFIG --namespace $NAMESPACE --url $url --secret $SECRET --output $OUT/intake.json $*" \
+  || rc=$?
+echo "bench-intake: load after: $(uptime)"
+exit "$rc"

@@ -1,0 +1,528 @@
+package dev.branchyard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.branchyard.github.WebhookSignature;
+import dev.branchyard.lifecycle.Environment;
+import dev.branchyard.platform.ClusterManifests;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+
+/**
+ * The webhook intake under load, against a running Branchyard (started by {@code
+ * scripts/bench-intake.sh}) and the Kubernetes API server it records into:
+ *
+ * <ul>
+ *   <li>(a) signed {@code pull_request.synchronize} deliveries at a fixed arrival rate (an open
+ *       model: each request is sent at its scheduled time whether or not earlier ones were
+ *       answered, and its latency counts from that time, so a stall shows as latency instead of as
+ *       fewer requests): acknowledgement latency p50/p90/p99/max, errors, and lost deliveries (a PR
+ *       whose Environment is not at its newest head afterwards, or a delivery not answered 2xx);
+ *   <li>(b) a storm: 500 deliveries for 20 PRs (20 distinct pushes each, 100 of them sent twice
+ *       with the same delivery id), shuffled, sent 20 at a time: exactly 20 Environments must
+ *       remain, each at its PR's newest head; time until they are.
+ * </ul>
+ *
+ * Not a test. Arguments: {@code --url U --secret S --kubeconfig F --namespace N [--rate 200]
+ * [--seconds 30] [--only a,b] [--output target/bench/intake.json]}.
+ */
+public final class IntakeBench {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant BASE_TIME = Instant.parse("2026-12-01T00:00:00Z");
+
+  private final String url;
+  private final String secret;
+  private final KubernetesClient kube;
+  private final String namespace;
+  private final HttpClient http;
+  private final ObjectNode template;
+
+  private IntakeBench(String url, String secret, KubernetesClient kube, String namespace)
+      throws Exception {
+    this.url = url;
+    this.secret = secret;
+    this.kube = kube;
+    this.namespace = namespace;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(8))
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    this.template =
+        (ObjectNode) JSON.readTree(Path.of("webhooks/pull_request.synchronize.json").toFile());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = options(args);
+    Path output = Path.of(options.getOrDefault("output", "target/bench/intake.json"));
+    Set<String> only = Set.of(options.getOrDefault("only", "a,b").split(","));
+    Config config =
+        Config.fromKubeconfig(Files.readString(Path.of(required(options, "kubeconfig"))));
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("startedAt", Instant.now().toString());
+    results.put("cpus", Runtime.getRuntime().availableProcessors());
+    results.put("loadavg_before", loadAverage());
+    int exit = 0;
+    try (KubernetesClient kube = new KubernetesClientBuilder().withConfig(config).build()) {
+      if (options.containsKey("prepare")) {
+        prepare(kube, required(options, "namespace"));
+        // exec:java waits for the client's non-daemon threads; done is done.
+        System.exit(0);
+      }
+      IntakeBench bench =
+          new IntakeBench(
+              required(options, "url"),
+              required(options, "secret"),
+              kube,
+              required(options, "namespace"));
+      if (only.contains("a")) {
+        Map<String, Object> a =
+            bench.steadyRate(
+                Integer.parseInt(options.getOrDefault("rate", "200")),
+                Integer.parseInt(options.getOrDefault("seconds", "30")));
+        results.put("a_rate", a);
+        exit |= Boolean.TRUE.equals(a.get("pass")) ? 0 : 1;
+      }
+      if (only.contains("b")) {
+        Map<String, Object> b = bench.storm();
+        results.put("b_storm", b);
+        exit |= Boolean.TRUE.equals(b.get("pass")) ? 0 : 1;
+      }
+      bench.clear();
+    }
+    results.put("loadavg_after", loadAverage());
+    Files.createDirectories(output.toAbsolutePath().getParent());
+    Files.writeString(
+        output, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
+    printTable(results);
+    System.out.println("written: " + output);
+    System.exit(exit);
+  }
+
+  /** Branchyard's CRDs (as k8s/ installs them) and the bench's namespace. */
+  private static void prepare(KubernetesClient kube, String namespace) {
+    ClusterManifests.installCrds(kube, Path.of("").toAbsolutePath());
+    if (kube.namespaces().withName(namespace).get() == null) {
+      kube.namespaces()
+          .resource(
+              new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+          .create();
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages, as uptime prints them. */
+  private static String loadAverage() {
+    try {
+      String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return parts[0] + " " + parts[1] + " " + parts[2];
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
+  // ---- (a) fixed arrival rate -----------------------------------------------------------------
+
+  private Map<String, Object> steadyRate(int rate, int seconds) throws Exception {
+    clear();
+    int prs = 50;
+    // Warm-up (JIT, connection pool), not measured: 5 s at a quarter of the rate.
+    List<Planned> warmUp = plan(rate / 4 * 5, prs, 900, 0);
+    run(warmUp, rate / 4);
+    clear();
+    int total = rate * seconds;
+    List<Planned> planned = plan(total, prs, 1000, 0);
+    Run run = run(planned, rate);
+    Map<Integer, String> newest = newestByPr(planned);
+    Map<Integer, String> actual = await(newest, Duration.ofSeconds(30));
+    long wrong =
+        newest.entrySet().stream()
+            .filter(e -> !e.getValue().equals(actual.get(e.getKey())))
+            .count();
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("rate_per_s", rate);
+    a.put("seconds", seconds);
+    a.put("deliveries", total);
+    a.put("pull_requests", prs);
+    a.put("achieved_rate_per_s", round(total / (run.sendSpanNanos / 1e9)));
+    a.putAll(run.latencies());
+    a.put("statuses", run.statuses());
+    a.put("outcomes", run.outcomes());
+    a.put("errors", run.errors());
+    a.put("prs_not_at_newest_head", wrong);
+    a.put("lost", run.errors() + wrong);
+    a.put("target_p99_ms", 25);
+    a.put("pass", run.errors() == 0 && wrong == 0 && (double) a.get("p99_ms") < 25.0);
+    return a;
+  }
+
+  // ---- (b) storm --------------------------------------------------------------------------------
+
+  private Map<String, Object> storm() throws Exception {
+    clear();
+    int prs = 20;
+    List<Planned> unique = plan(400, prs, 2000, 0);
+    List<Planned> all = new ArrayList<>(unique);
+    Random random = new Random(42);
+    for (int i = 0; i < 100; i++) {
+      all.add(unique.get(random.nextInt(unique.size()))); // same delivery id: a redelivery
+    }
+    Collections.shuffle(all, random);
+    long outOfOrder = countOutOfOrder(all);
+    Map<Integer, String> newest = newestByPr(unique);
+
+    long start = System.nanoTime();
+    Run run = burst(all, 20);
+    long acked = System.nanoTime();
+    Map<Integer, String> actual = await(newest, Duration.ofSeconds(60));
+    long settled = System.nanoTime();
+    long wrong =
+        newest.entrySet().stream()
+            .filter(e -> !e.getValue().equals(actual.get(e.getKey())))
+            .count();
+    int environments =
+        kube.resources(Environment.class).inNamespace(namespace).list().getItems().size();
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("deliveries", all.size());
+    b.put("unique_deliveries", unique.size());
+    b.put("duplicates", all.size() - unique.size());
+    b.put("pull_requests", prs);
+    b.put("out_of_order_pairs", outOfOrder);
+    b.put("concurrency", 20);
+    b.put("all_acked_ms", round((acked - start) / 1e6));
+    b.put("settled_ms", round((settled - start) / 1e6));
+    b.putAll(run.latencies());
+    b.put("statuses", run.statuses());
+    b.put("outcomes", run.outcomes());
+    b.put("errors", run.errors());
+    b.put("environments", environments);
+    b.put("prs_not_at_newest_head", wrong);
+    b.put("pass", run.errors() == 0 && wrong == 0 && environments == prs);
+    return b;
+  }
+
+  // ---- sending ----------------------------------------------------------------------------------
+
+  /** One delivery: which PR, which head, when GitHub would say it was updated, its request. */
+  private record Planned(int pr, String sha, Instant updatedAt, HttpRequest request) {}
+
+  /**
+   * {@code count} synchronize deliveries round-robin over {@code prs} PRs numbered from {@code
+   * firstPr}; each PR's deliveries in order of updated_at, one second apart.
+   */
+  private List<Planned> plan(int count, int prs, int firstPr, int seed) throws Exception {
+    List<Planned> planned = new ArrayList<>(count);
+    Random random = new Random(seed + firstPr);
+    for (int i = 0; i < count; i++) {
+      int pr = firstPr + i % prs;
+      String sha = sha(random);
+      Instant updatedAt = BASE_TIME.plusSeconds(i / prs);
+      ObjectNode payload = template.deepCopy();
+      payload.put("number", pr);
+      payload.put("after", sha);
+      ObjectNode pullRequest = (ObjectNode) payload.get("pull_request");
+      pullRequest.put("number", pr);
+      pullRequest.put("updated_at", updatedAt.toString());
+      ((ObjectNode) pullRequest.get("head")).put("sha", sha);
+      byte[] body = JSON.writeValueAsBytes(payload);
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(url + "/webhooks/github"))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .header("X-GitHub-Event", "pull_request")
+              .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+              .header("X-Hub-Signature-256", WebhookSignature.sign(secret, body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      planned.add(new Planned(pr, sha, updatedAt, request));
+    }
+    return planned;
+  }
+
+  /** Sends each delivery at its scheduled time (open model); waits for every answer. */
+  private Run run(List<Planned> planned, int rate) throws Exception {
+    Run run = new Run(planned.size());
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    List<CompletableFuture<?>> pending = new ArrayList<>(planned.size());
+    for (int i = 0; i < planned.size(); i++) {
+      long due = start + i * interval;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      pending.add(send(planned.get(i), due, run));
+    }
+    run.sendSpanNanos = System.nanoTime() - start;
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    return run;
+  }
+
+  /** Sends every delivery as fast as {@code concurrency} requests in flight allow. */
+  private Run burst(List<Planned> planned, int concurrency) throws Exception {
+    Run run = new Run(planned.size());
+    Semaphore slots = new Semaphore(concurrency);
+    List<CompletableFuture<?>> pending = new ArrayList<>(planned.size());
+    long start = System.nanoTime();
+    for (Planned p : planned) {
+      slots.acquire();
+      pending.add(send(p, System.nanoTime(), run).whenComplete((r, e) -> slots.release()));
+    }
+    run.sendSpanNanos = System.nanoTime() - start;
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    return run;
+  }
+
+  private CompletableFuture<?> send(Planned planned, long due, Run run) {
+    return http.sendAsync(planned.request(), HttpResponse.BodyHandlers.ofString())
+        .handle(
+            (response, failure) -> {
+              long latency = System.nanoTime() - due;
+              run.record(latency, response, failure);
+              return null;
+            });
+  }
+
+  /** What the sends saw. */
+  private static final class Run {
+    final long[] latencies;
+    final AtomicInteger next = new AtomicInteger();
+    final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
+    final AtomicInteger errors = new AtomicInteger();
+    long sendSpanNanos;
+
+    Run(int size) {
+      latencies = new long[size];
+    }
+
+    void record(long latency, HttpResponse<String> response, Throwable failure) {
+      latencies[next.getAndIncrement()] = latency;
+      if (failure != null) {
+        statuses
+            .computeIfAbsent(
+                "failed: " + failure.getClass().getSimpleName(), k -> new AtomicInteger())
+            .incrementAndGet();
+        errors.incrementAndGet();
+        return;
+      }
+      statuses
+          .computeIfAbsent(Integer.toString(response.statusCode()), k -> new AtomicInteger())
+          .incrementAndGet();
+      if (response.statusCode() / 100 != 2) {
+        errors.incrementAndGet();
+        return;
+      }
+      try {
+        JsonNode answer = JSON.readTree(response.body());
+        String result = answer.path("result").asText("?");
+        if (result.equals("duplicate")) {
+          outcomes.computeIfAbsent("duplicate", k -> new AtomicInteger()).incrementAndGet();
+        }
+        for (JsonNode detail : (ArrayNode) answer.withArray("details")) {
+          String text = detail.asText();
+          String outcome = text.substring(text.lastIndexOf(':') + 1).strip();
+          outcomes.computeIfAbsent(outcome, k -> new AtomicInteger()).incrementAndGet();
+        }
+      } catch (Exception e) {
+        outcomes.computeIfAbsent("unreadable answer", k -> new AtomicInteger()).incrementAndGet();
+      }
+    }
+
+    long errors() {
+      return errors.get();
+    }
+
+    Map<String, Integer> statuses() {
+      return new TreeMap<>(
+          statuses.entrySet().stream()
+              .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())));
+    }
+
+    Map<String, Integer> outcomes() {
+      return new TreeMap<>(
+          outcomes.entrySet().stream()
+              .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())));
+    }
+
+    Map<String, Object> latencies() {
+      long[] sorted = Arrays.copyOf(latencies, next.get());
+      Arrays.sort(sorted);
+      Map<String, Object> l = new LinkedHashMap<>();
+      l.put("p50_ms", percentile(sorted, 0.50));
+      l.put("p90_ms", percentile(sorted, 0.90));
+      l.put("p99_ms", percentile(sorted, 0.99));
+      l.put("max_ms", sorted.length == 0 ? 0.0 : round(sorted[sorted.length - 1] / 1e6));
+      return l;
+    }
+  }
+
+  // ---- checking ---------------------------------------------------------------------------------
+
+  private static Map<Integer, String> newestByPr(List<Planned> planned) {
+    Map<Integer, Planned> newest = new HashMap<>();
+    for (Planned p : planned) {
+      newest.merge(p.pr(), p, (x, y) -> x.updatedAt().isAfter(y.updatedAt()) ? x : y);
+    }
+    Map<Integer, String> shas = new TreeMap<>();
+    newest.forEach((pr, p) -> shas.put(pr, p.sha()));
+    return shas;
+  }
+
+  /** Polls the Environments until each PR's is at the expected head, or the time is up. */
+  private Map<Integer, String> await(Map<Integer, String> expected, Duration atMost)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    while (true) {
+      Map<Integer, String> actual = heads();
+      boolean settled =
+          expected.entrySet().stream().allMatch(e -> e.getValue().equals(actual.get(e.getKey())));
+      if (settled || System.nanoTime() > deadline) {
+        return actual;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private Map<Integer, String> heads() {
+    Map<Integer, String> heads = new HashMap<>();
+    for (Environment e :
+        kube.resources(Environment.class).inNamespace(namespace).list().getItems()) {
+      if (e.getSpec() != null
+          && e.getSpec().trigger() != null
+          && e.getSpec().trigger().pullRequest() != null) {
+        heads.put(e.getSpec().trigger().pullRequest(), e.getSpec().trigger().headSha());
+      }
+    }
+    return heads;
+  }
+
+  private static long countOutOfOrder(List<Planned> sent) {
+    Map<Integer, Instant> latest = new HashMap<>();
+    long outOfOrder = 0;
+    for (Planned p : sent) {
+      Instant before = latest.get(p.pr());
+      if (before != null && p.updatedAt().isBefore(before)) {
+        outOfOrder++;
+      } else {
+        latest.put(p.pr(), p.updatedAt());
+      }
+    }
+    return outOfOrder;
+  }
+
+  private void clear() throws InterruptedException {
+    kube.resources(Environment.class).inNamespace(namespace).delete();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!kube.resources(Environment.class).inNamespace(namespace).list().getItems().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            "Environments in " + namespace + " were not deleted in 60s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  // ---- output -----------------------------------------------------------------------------------
+
+  @SuppressWarnings("unchecked")
+  private static void printTable(Map<String, Object> results) {
+    System.out.println();
+    System.out.println(
+        "| part | deliveries | p50 ms | p90 ms | p99 ms | max ms | errors | not at newest head | result |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|");
+    for (String part : List.of("a_rate", "b_storm")) {
+      Map<String, Object> r = (Map<String, Object>) results.get(part);
+      if (r == null) {
+        continue;
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+          part.equals("a_rate")
+              ? "(a) " + r.get("rate_per_s") + "/s for " + r.get("seconds") + " s"
+              : "(b) storm, settled in " + r.get("settled_ms") + " ms",
+          r.get("deliveries"),
+          r.get("p50_ms"),
+          r.get("p90_ms"),
+          r.get("p99_ms"),
+          r.get("max_ms"),
+          r.get("errors"),
+          r.get("prs_not_at_newest_head"),
+          Boolean.TRUE.equals(r.get("pass")) ? "pass" : "FAIL");
+    }
+    System.out.println();
+  }
+
+  private static double percentile(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0.0;
+    }
+    int index = (int) Math.ceil(p * sorted.length) - 1;
+    return round(sorted[Math.max(0, Math.min(index, sorted.length - 1))] / 1e6);
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 100.0) / 100.0;
+  }
+
+  private static String sha(Random random) {
+    StringBuilder sha = new StringBuilder(40);
+    for (int i = 0; i < 40; i++) {
+      sha.append(Character.forDigit(random.nextInt(16), 16));
+    }
+    return sha.toString();
+  }
+
+  private static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("expected --option value, got " + args[i]);
+      }
+      options.put(args[i].substring(2), args[i + 1]);
+    }
+    return options;
+  }
+
+  private static String required(Map<String, String> options, String key) {
+    String value = options.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException("--" + key + " is required");
+    }
+    return value;
+  }
+}
