@@ -54,10 +54,30 @@ public class ChatopsStandIns implements QuarkusTestResourceLifecycleManager {
 
   /** Stubs what GitHub answers about the repository, pull request {@code number}, and replies. */
   static void pullRequest(int number) {
+    pullRequest(number, false);
+  }
+
+  /**
+   * As {@link #pullRequest(int)}; a {@code fork} PR's head lives in {@code monalisa/shop-web}, as
+   * GitHub shows a PR from a fork.
+   */
+  static void pullRequest(int number, boolean fork) {
+    String pr = fixture("pull-request", number);
+    if (fork) {
+      pr =
+          pr.replace(
+              "\"id\": 1296270, \"name\": \"shop-web\", \"full_name\": \"acme/shop-web\","
+                  + " \"owner\": {\"login\": \"acme\", \"id\": 6811672, \"type\":"
+                  + " \"Organization\"}, \"fork\": false",
+              "\"id\": 1296270, \"name\": \"shop-web\", \"full_name\": \"monalisa/shop-web\","
+                  + " \"owner\": {\"login\": \"monalisa\", \"id\": 2, \"type\": \"User\"},"
+                  + " \"fork\": true");
+      if (!pr.contains("monalisa/shop-web")) {
+        throw new IllegalStateException("the pull request fixture's head repo changed shape");
+      }
+    }
     server.stubFor(get(urlEqualTo("/repos/" + REPO)).willReturn(okJson(fixture("repository", 0))));
-    server.stubFor(
-        get(urlEqualTo("/repos/" + REPO + "/pulls/" + number))
-            .willReturn(okJson(fixture("pull-request", number))));
+    server.stubFor(get(urlEqualTo("/repos/" + REPO + "/pulls/" + number)).willReturn(okJson(pr)));
     server.stubFor(
         get(urlEqualTo("/repos/" + REPO + "/issues/" + number))
             .willReturn(okJson(fixture("issue", number))));

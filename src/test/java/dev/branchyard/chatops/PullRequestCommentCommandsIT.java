@@ -15,6 +15,7 @@ import dev.branchyard.lifecycle.TriggerSource;
 import dev.branchyard.testing.LocalPlatformResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -22,7 +23,14 @@ import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +53,10 @@ class PullRequestCommentCommandsIT {
   private static final String HEAD = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
   private static final String ENVIRONMENT =
       EnvironmentNames.forPullRequest("shop", ChatopsStandIns.REPO, NUMBER);
+  private static final int FORK_NUMBER = 6062;
+  private static final String FORK_ENVIRONMENT =
+      EnvironmentNames.forPullRequest("shop", ChatopsStandIns.REPO, FORK_NUMBER);
+  private static final String SLACK_SECRET = "chatops-it-signing-secret";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static class OnLocalPlatform implements QuarkusTestProfile {
@@ -61,13 +73,20 @@ class PullRequestCommentCommandsIT {
           "quarkus.kubernetes-client.namespace",
           NAMESPACE,
           "branchyard.github.feedback.enabled",
-          "false");
+          "false",
+          "branchyard.chatops.slack.signing-secret",
+          SLACK_SECRET,
+          "branchyard.chatops.slack.users.U2CERLKJA",
+          "octocat");
     }
   }
 
   @Inject Event<PullRequestComment> comments;
   @Inject PullRequestCommands commands;
   @Inject KubernetesClient client;
+
+  @TestHTTPResource("/slack/commands")
+  URI slack;
 
   @BeforeEach
   void cleanSlate() {
@@ -82,6 +101,8 @@ class PullRequestCommentCommandsIT {
     deleteEnvironment();
     ChatopsStandIns.server().resetAll();
     ChatopsStandIns.pullRequest(NUMBER);
+    ChatopsStandIns.pullRequest(FORK_NUMBER, true);
+    ChatopsStandIns.slackTakesResponses();
     ChatopsStandIns.permission("octocat", "write");
     ChatopsStandIns.permission("monalisa", "read");
   }
@@ -89,7 +110,83 @@ class PullRequestCommentCommandsIT {
   @AfterEach
   void deleteEnvironment() {
     client.resources(Environment.class).inNamespace(NAMESPACE).withName(ENVIRONMENT).delete();
-    await().atMost(Duration.ofSeconds(60)).until(() -> environment() == null);
+    client.resources(Environment.class).inNamespace(NAMESPACE).withName(FORK_ENVIRONMENT).delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> environment() == null && environment(FORK_ENVIRONMENT) == null);
+  }
+
+  @Test
+  void forkPullRequestGetsAnEnvironmentOnlyOnceAMaintainerSaysOkToTest() {
+    comments.fireAsync(forkComment(9101, "octocat", "/branchyard up"));
+    assertThat(awaitReply(FORK_NUMBER, "comes from a fork")).contains("`/branchyard ok-to-test`");
+    assertThat(environment(FORK_ENVIRONMENT)).isNull();
+
+    comments.fireAsync(forkComment(9102, "monalisa", "/branchyard ok-to-test"));
+    assertThat(awaitReply(FORK_NUMBER, "@monalisa cannot run `ok-to-test`")).isNotEmpty();
+    assertThat(environment(FORK_ENVIRONMENT)).isNull();
+
+    comments.fireAsync(forkComment(9103, "octocat", "/branchyard ok-to-test"));
+    assertThat(awaitReply(FORK_NUMBER, "Approved by @octocat"))
+        .contains("without the stack's secrets");
+    Environment approved = environment(FORK_ENVIRONMENT);
+    assertThat(approved.getSpec().trigger().fork()).isTrue();
+    assertThat(approved.getMetadata().getAnnotations())
+        .containsEntry(EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION, "octocat");
+
+    // Once approved, up works on the fork PR too, and keeps the approval.
+    comments.fireAsync(forkComment(9104, "octocat", "/branchyard up"));
+    assertThat(awaitReply(FORK_NUMBER, "`up` on #" + FORK_NUMBER)).contains("already at 6dcb09b");
+    assertThat(environment(FORK_ENVIRONMENT).getMetadata().getAnnotations())
+        .containsEntry(EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION, "octocat");
+  }
+
+  @Test
+  void slackStatusShowsTheEnvironmentThroughTheResponseUrl() throws Exception {
+    comments.fireAsync(comment(9201, "octocat", "/branchyard up"));
+    awaitReply("`up` on #" + NUMBER);
+
+    byte[] body =
+        ("user_id=U2CERLKJA&user_name=octocat&command=%2Fbranchyard&text=acme%2Fshop-web%23"
+                + NUMBER
+                + "+status&response_url="
+                + URLEncoder.encode(
+                    ChatopsStandIns.server().baseUrl() + "/slack/response/it",
+                    StandardCharsets.UTF_8))
+            .getBytes(StandardCharsets.UTF_8);
+    String timestamp = Long.toString(Instant.now().getEpochSecond());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(slack)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header(SlackSignature.TIMESTAMP_HEADER, timestamp)
+                    .header(
+                        SlackSignature.SIGNATURE_HEADER,
+                        SlackSignature.sign(SLACK_SECRET, timestamp, body))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("Running `status`");
+
+    String answer =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    ChatopsStandIns.server()
+                        .findAll(postRequestedFor(urlEqualTo("/slack/response/it")))
+                        .stream()
+                        .map(r -> field(r, "text"))
+                        .findFirst()
+                        .orElse(null),
+                text -> text != null);
+    assertThat(answer)
+        .startsWith("acme/shop-web#" + NUMBER + ": Environments of #" + NUMBER)
+        .contains("`" + ENVIRONMENT + "`")
+        .contains("at 6dcb09b")
+        .contains("/environments/" + ENVIRONMENT);
   }
 
   @Test
@@ -134,7 +231,16 @@ class PullRequestCommentCommandsIT {
   }
 
   private Environment environment() {
-    return client.resources(Environment.class).inNamespace(NAMESPACE).withName(ENVIRONMENT).get();
+    return environment(ENVIRONMENT);
+  }
+
+  private Environment environment(String name) {
+    return client.resources(Environment.class).inNamespace(NAMESPACE).withName(name).get();
+  }
+
+  private static PullRequestComment forkComment(long id, String author, String body) {
+    return new PullRequestComment(
+        ChatopsStandIns.REPO, FORK_NUMBER, id, author, body, "delivery-" + id);
   }
 
   private static PullRequestComment comment(long id, String author, String body) {
@@ -143,10 +249,14 @@ class PullRequestCommentCommandsIT {
 
   /** Waits for a reply comment containing {@code text} and returns it. */
   private static String awaitReply(String text) {
+    return awaitReply(NUMBER, text);
+  }
+
+  private static String awaitReply(int number, String text) {
     return await()
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> replies().stream().filter(r -> r.contains(text)).findFirst().orElse(null),
+            () -> replies(number).stream().filter(r -> r.contains(text)).findFirst().orElse(null),
             reply -> reply != null);
   }
 
@@ -172,10 +282,14 @@ class PullRequestCommentCommandsIT {
 
   /** The bodies of the reply comments posted to the pull request, as GitHub received them. */
   private static List<String> replies() {
+    return replies(NUMBER);
+  }
+
+  private static List<String> replies(int number) {
     return ChatopsStandIns.server()
         .findAll(
             postRequestedFor(
-                urlEqualTo("/repos/" + ChatopsStandIns.REPO + "/issues/" + NUMBER + "/comments")))
+                urlEqualTo("/repos/" + ChatopsStandIns.REPO + "/issues/" + number + "/comments")))
         .stream()
         .map(r -> field(r, "body"))
         .toList();
