@@ -81,6 +81,16 @@ class OciRegistryClientTest {
   }
 
   @Test
+  void asksPlainHttpRegistriesOverHttp11WithoutAnUpgradeAttempt() throws RegistryException {
+    client().digestOf(image(TAG));
+    client().digestOf(image("nope"));
+
+    assertThat(registry.manifestRequests)
+        .hasSize(2)
+        .allSatisfy(headers -> assertThat(headers).doesNotContainKeys("Upgrade", "Http2-settings"));
+  }
+
+  @Test
   void fetchesAnAnonymousBearerTokenForPullScopeAndRetries() throws RegistryException {
     registry.requireBearer("alice", "pw");
 
