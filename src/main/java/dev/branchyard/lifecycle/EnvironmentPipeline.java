@@ -333,6 +333,14 @@ public class EnvironmentPipeline {
         }
       }
       ComponentStatus previous = pass.draft.component(component.name()).orElse(null);
+      // The message is shared with the deploy steps: an image that stands as it stood keeps the
+      // message they wrote (else every pass would write "image already in the registry", then
+      // "ready" again: two status writes, each waking another pass).
+      boolean imageAsBefore =
+          previous != null
+              && java.util.Objects.equals(previous.image(), state.image())
+              && java.util.Objects.equals(previous.imageBuild(), buildName)
+              && previous.imagePhase() == phase;
       pass.draft.component(
           new ComponentStatus(
               component.name(),
@@ -340,7 +348,7 @@ public class EnvironmentPipeline {
               buildName,
               phase,
               previous == null ? DeployPhase.Waiting : previous.deployPhase(),
-              message,
+              imageAsBefore && previous.message() != null ? previous.message() : message,
               refs.get(component.name()).sha(),
               previous == null ? null : previous.appliedHash(),
               previous == null ? null : previous.appliedAt()));
