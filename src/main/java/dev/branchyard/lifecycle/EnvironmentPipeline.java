@@ -519,6 +519,12 @@ public class EnvironmentPipeline {
         pass.draft.event(
             "Normal", "Applied", component.name() + ": applied " + manifests.size() + " objects");
         pass.draft.phase(EnvironmentPhase.Deploying, "Deploying", "deploying " + component.name());
+        // Just applied: not looked at before the next pass, so the components after it are
+        // applied without waiting for a readiness check (and its explanation) that would say
+        // little yet. The status write of this pass wakes the next pass at once.
+        pass.draft.component(current);
+        notReady.add(component.name() + ": applied " + manifests.size() + " objects");
+        continue;
       }
       Readiness verdict = readiness.check(namespace, manifests);
       if (verdict.ready()) {
