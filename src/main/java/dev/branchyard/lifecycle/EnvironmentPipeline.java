@@ -243,6 +243,8 @@ public class EnvironmentPipeline {
       List<ResolvedRef> refs =
           ((RefMatchResult.Resolved) result).components().stream().map(this::toRef).toList();
       draft.resolved(refs, loaded.revision());
+      // A new revision: what it renders is pruned once it is all applied (see applyAndAwait).
+      draft.condition(StatusDraft.APPLIED, false, "Resolved", "a new revision is to be applied");
       draft.condition(
           StatusDraft.RESOLVED,
           true,
@@ -481,6 +483,7 @@ public class EnvironmentPipeline {
     List<String> notReady = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     boolean allApplied = true;
+    boolean appliedAny = false;
     Instant now = clock.instant();
     for (ComponentSpec component : inRequiresOrder(spec)) {
       ComponentStatus previous =
@@ -498,6 +501,7 @@ public class EnvironmentPipeline {
       if (!hash.equals(previous.appliedHash())) {
         try {
           applier.apply(namespace, name, manifests);
+          appliedAny = true;
         } catch (ApplyException e) {
           throw pass.fail(
               StatusDraft.APPLIED,
@@ -577,7 +581,16 @@ public class EnvironmentPipeline {
           Optional.of(config.retryInterval()));
     }
     if (allApplied) {
-      prune(pass, namespace, rendered);
+      // Pruning lists every kind Branchyard renders: only when something may be left over, i.e.
+      // this pass applied a change, or a new revision (or a failed prune) left Applied false.
+      boolean pruned =
+          pass.draft
+              .condition(StatusDraft.APPLIED)
+              .map(c -> "True".equals(c.getStatus()))
+              .orElse(false);
+      if (appliedAny || !pruned) {
+        prune(pass, namespace, rendered);
+      }
       pass.draft.condition(StatusDraft.APPLIED, true, "Applied", "every component is applied");
     } else {
       pass.draft.condition(
