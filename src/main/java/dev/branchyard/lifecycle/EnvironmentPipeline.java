@@ -368,6 +368,8 @@ public class EnvironmentPipeline {
       List<ResolvedRef> refs =
           ((RefMatchResult.Resolved) result).components().stream().map(this::toRef).toList();
       draft.resolved(refs, loaded.revision());
+      // A new revision: what it renders is pruned once it is all applied (see applyAndAwait).
+      draft.condition(StatusDraft.APPLIED, false, "Resolved", "a new revision is to be applied");
       draft.condition(
           StatusDraft.RESOLVED,
           true,
@@ -505,6 +507,14 @@ public class EnvironmentPipeline {
           component.name(), digest == null ? state.image() : state.image() + "@" + digest);
       ComponentStatus previous = pass.draft.component(component.name()).orElse(null);
       boolean reapply = rebuilt.contains(component.name());
+      // The message is shared with the deploy steps: an image that stands as it stood keeps the
+      // message they wrote (else every pass would write "image already in the registry", then
+      // "ready" again: two status writes, each waking another pass).
+      boolean imageAsBefore =
+          previous != null
+              && java.util.Objects.equals(previous.image(), state.image())
+              && java.util.Objects.equals(previous.imageBuild(), buildName)
+              && previous.imagePhase() == phase;
       pass.draft.component(
           new ComponentStatus(
               component.name(),
@@ -512,7 +522,7 @@ public class EnvironmentPipeline {
               buildName,
               phase,
               previous == null ? DeployPhase.Waiting : previous.deployPhase(),
-              message,
+              imageAsBefore && previous.message() != null ? previous.message() : message,
               refs.get(component.name()).sha(),
               previous == null || reapply ? null : previous.appliedHash(),
               previous == null ? null : previous.appliedAt()));
@@ -701,6 +711,7 @@ public class EnvironmentPipeline {
     List<String> notReady = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     boolean allApplied = true;
+    boolean appliedAny = false;
     Instant now = clock.instant();
     for (ComponentSpec component : inRequiresOrder(spec)) {
       ComponentStatus previous =
@@ -718,6 +729,7 @@ public class EnvironmentPipeline {
       if (!hash.equals(previous.appliedHash())) {
         try {
           applier.apply(namespace, name, manifests);
+          appliedAny = true;
         } catch (ApplyException e) {
           throw pass.fail(
               StatusDraft.APPLIED,
@@ -739,6 +751,12 @@ public class EnvironmentPipeline {
         pass.draft.event(
             "Normal", "Applied", component.name() + ": applied " + manifests.size() + " objects");
         pass.draft.phase(EnvironmentPhase.Deploying, "Deploying", "deploying " + component.name());
+        // Just applied: not looked at before the next pass, so the components after it are
+        // applied without waiting for a readiness check (and its explanation) that would say
+        // little yet. The status write of this pass wakes the next pass at once.
+        pass.draft.component(current);
+        notReady.add(component.name() + ": applied " + manifests.size() + " objects");
+        continue;
       }
       Readiness verdict = readiness.check(namespace, manifests);
       if (verdict.ready()) {
@@ -791,7 +809,16 @@ public class EnvironmentPipeline {
           Optional.of(config.retryInterval()));
     }
     if (allApplied) {
-      prune(pass, namespace, rendered);
+      // Pruning lists every kind Branchyard renders: only when something may be left over, i.e.
+      // this pass applied a change, or a new revision (or a failed prune) left Applied false.
+      boolean pruned =
+          pass.draft
+              .condition(StatusDraft.APPLIED)
+              .map(c -> "True".equals(c.getStatus()))
+              .orElse(false);
+      if (appliedAny || !pruned) {
+        prune(pass, namespace, rendered);
+      }
       pass.draft.condition(StatusDraft.APPLIED, true, "Applied", "every component is applied");
     } else {
       pass.draft.condition(

@@ -8,6 +8,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -60,11 +61,37 @@ public class EnvironmentReconciler implements Reconciler<Environment>, Cleaner<E
     EnvironmentPipeline.Outcome outcome =
         pipeline.run(
             environment,
-            context::isNextReconciliationImminent,
+            () -> supersededInCache(environment, context),
             () -> context.getPrimaryCache().list().toList());
     UpdateControl<Environment> control = UpdateControl.noUpdate();
     outcome.again().ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * Whether a newer request for {@code environment} is waiting: another event is queued and the
+   * cached resource has moved to another generation (a new spec, e.g. head SHA) or is being
+   * deleted. An event that is only this pass's own status write (or another status or metadata
+   * change) does not cut the pass short: it would restart the pipeline after every step for
+   * nothing, and the event's pass follows this one anyway.
+   */
+  static boolean supersededInCache(Environment environment, Context<Environment> context) {
+    if (!context.isNextReconciliationImminent()) {
+      return false;
+    }
+    long working = generationOf(environment);
+    return context
+        .getPrimaryCache()
+        .get(ResourceID.fromResource(environment))
+        .map(
+            live ->
+                live.getMetadata().getDeletionTimestamp() != null || generationOf(live) != working)
+        .orElse(true);
+  }
+
+  private static long generationOf(Environment environment) {
+    Long generation = environment.getMetadata().getGeneration();
+    return generation == null ? 0 : generation;
   }
 
   @Override
