@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /** A small thread-safe map whose entries expire at a given instant; the oldest go when full. */
 @Pure
@@ -15,6 +16,8 @@ final class ExpiringCache<K, V> {
 
   private final Clock clock;
   private final Map<K, Entry<V>> entries;
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   ExpiringCache(Clock clock, int maxEntries) {
     this.clock = clock;
@@ -30,13 +33,26 @@ final class ExpiringCache<K, V> {
   synchronized Optional<V> get(K key) {
     Entry<V> entry = entries.get(key);
     if (entry == null) {
+      misses.increment();
       return Optional.empty();
     }
     if (!clock.instant().isBefore(entry.expiresAt())) {
       entries.remove(key);
+      misses.increment();
       return Optional.empty();
     }
+    hits.increment();
     return Optional.of(entry.value());
+  }
+
+  /** How many {@link #get}s found a live entry, since creation. */
+  long hits() {
+    return hits.sum();
+  }
+
+  /** How many {@link #get}s found none (or an expired one), since creation. */
+  long misses() {
+    return misses.sum();
   }
 
   synchronized void put(K key, V value, Instant expiresAt) {

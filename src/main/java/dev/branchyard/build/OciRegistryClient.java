@@ -65,6 +65,16 @@ public class OciRegistryClient implements ImageRegistry {
     this.authorizations = new ExpiringCache<>(clock, config.cacheMaxEntries());
   }
 
+  /** Registry checks answered from the cache of positive answers (for metrics). */
+  public long cacheHits() {
+    return digests.hits();
+  }
+
+  /** Registry checks the cache could not answer, so the registry was asked (for metrics). */
+  public long cacheMisses() {
+    return digests.misses();
+  }
+
   @Override
   public Optional<String> digestOf(ImageRef image) throws RegistryException {
     Optional<String> cached = digests.get(image.reference());

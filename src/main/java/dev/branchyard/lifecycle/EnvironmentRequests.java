@@ -61,6 +61,18 @@ public interface EnvironmentRequests {
   List<String> destroy(Selector selector, String reason, String requestedBy);
 
   /**
+   * Deletes the one environment with this name (the controller then tears down its namespace), for
+   * front ends that address environments by name (the REST API, the status page). Environments
+   * following a branch cannot be told apart by a {@link Selector} (spec and repo match every branch
+   * of the repo), hence this.
+   *
+   * @return false when there is no such environment (nothing to do)
+   */
+  default boolean destroy(String name, String reason, String requestedBy) {
+    throw new UnsupportedOperationException("destroy by name is not supported by " + getClass());
+  }
+
+  /**
    * Moves the environment's expiry by {@code by}, bounded by its stack's max TTL.
    *
    * @return the new expiry

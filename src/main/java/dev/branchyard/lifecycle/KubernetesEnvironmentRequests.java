@@ -122,6 +122,18 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
   }
 
   @Override
+  public boolean destroy(String name, String reason, String requestedBy) {
+    Optional<Environment> environment = get(name);
+    if (environment.isEmpty()) {
+      return false;
+    }
+    events.normal(environment.get(), "DestroyRequested", reason + " (by " + requestedBy + ")");
+    environments().withName(name).delete();
+    LOG.infof("environment %s: deletion requested by %s: %s", name, requestedBy, reason);
+    return true;
+  }
+
+  @Override
   public Instant extend(String name, Duration by, String requestedBy) {
     for (int conflicts = 0; ; conflicts++) {
       Environment environment = require(name);

@@ -4,6 +4,7 @@ import dev.branchyard.build.BuildLogStore;
 import dev.branchyard.build.BuildNotFoundException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,6 +31,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * Both answer 404 with {@code {"error": ..., "build": ...}} when there is no such ImageBuild.
  */
 @Path("/api/builds/{name}/logs")
+@RolesAllowed(ApiRoles.READ)
 public class BuildLogsResource {
 
   /** The name of the event that ends a complete log. */

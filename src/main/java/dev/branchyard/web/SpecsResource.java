@@ -4,6 +4,7 @@ import dev.branchyard.spec.ComponentSpec;
 import dev.branchyard.spec.LoadedSpec;
 import dev.branchyard.spec.SpecCatalog;
 import dev.branchyard.spec.SpecProblem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -19,6 +20,7 @@ import java.util.Map;
  */
 @Path("/api/specs")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(ApiRoles.READ)
 public class SpecsResource {
 
   private final SpecCatalog catalog;
