@@ -330,15 +330,8 @@ public class WebhookIntake {
   }
 
   /**
-   * The annotation chatops' {@code /branchyard ok-to-test} puts on a fork PR's environment: the
-   * login of the maintainer who approved it (chatops' {@code
-   * EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION}; the same value).
-   */
-  static final String FORK_APPROVED_BY_ANNOTATION = "branchyard.dev/fork-approved-by";
-
-  /**
    * Whether a fork PR's environment was approved: it exists, is not being torn down, and carries
-   * {@value #FORK_APPROVED_BY_ANNOTATION}. The intake never creates one for a fork
+   * {@value EnvironmentRequests#FORK_APPROVED_BY_ANNOTATION}. The intake never creates one for a fork
    * (docs/github.md).
    */
   private boolean approved(String name) {
@@ -346,7 +339,7 @@ public class WebhookIntake {
         .get(name)
         .filter(environment -> environment.getMetadata().getDeletionTimestamp() == null)
         .map(environment -> environment.getMetadata().getAnnotations())
-        .map(annotations -> annotations.get(FORK_APPROVED_BY_ANNOTATION))
+        .map(annotations -> annotations.get(EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION))
         .filter(login -> !login.isBlank())
         .isPresent();
   }

@@ -356,30 +356,9 @@ public class PagesResource {
         name,
         csrf,
         who -> {
-          Environment environment =
-              requests.get(name).orElseThrow(() -> new EnvironmentNotFoundException(name));
-          Selector selector =
-              new Selector(
-                  Optional.of(environment.getSpec().specName()),
-                  Optional.of(environment.getSpec().trigger().repo()),
-                  Optional.ofNullable(environment.getSpec().trigger().pullRequest()));
-          // EnvironmentRequests destroys by selector (stack, repo, pull request). For a branch
-          // environment that selector also matches the stack's other branches of the repo: only
-          // go ahead when it means exactly this environment.
-          List<String> matched =
-              requests.find(selector).stream().map(e -> e.getMetadata().getName()).toList();
-          if (!matched.equals(List.of(name))) {
-            throw new DestroyAmbiguousException(
-                "the page can only destroy an environment that its stack, repository and pull"
-                    + " request name alone; "
-                    + name
-                    + " shares them with "
-                    + (matched.size() - 1)
-                    + " other environment(s). Delete it with kubectl delete environment "
-                    + name
-                    + ".");
+          if (!requests.destroy(name, "destroyed from the status page", who)) {
+            throw new EnvironmentNotFoundException(name);
           }
-          requests.destroy(selector, "destroyed from the status page", who);
           return "/environments?destroyed=" + name;
         });
   }
@@ -436,7 +415,7 @@ public class PagesResource {
       return Response.seeOther(URI.create(action.apply(who))).build();
     } catch (EnvironmentNotFoundException e) {
       return notFound(viewer, name);
-    } catch (ExtensionRefusedException | DestroyAmbiguousException e) {
+    } catch (ExtensionRefusedException e) {
       return environmentPage(viewer, name, 409, e.getMessage(), "bad");
     } catch (IllegalArgumentException e) {
       // InvalidTtlException, or a rebuild naming a component the stack does not have.
@@ -609,13 +588,6 @@ public class PagesResource {
   private static void put(Map<String, String> map, String key, String value) {
     if (value != null && !value.isBlank()) {
       map.put(key, value.strip());
-    }
-  }
-
-  /** A destroy whose selector would match more than the environment of the page. */
-  static final class DestroyAmbiguousException extends RuntimeException {
-    DestroyAmbiguousException(String message) {
-      super(message);
     }
   }
 

@@ -104,7 +104,7 @@ final class FakeEnvironmentRequests implements EnvironmentRequests {
         .get(name)
         .getMetadata()
         .getAnnotations()
-        .put(WebhookIntake.FORK_APPROVED_BY_ANNOTATION, login);
+        .put(EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION, login);
   }
 
   /** The environment of stack {@code shop} for a PR of acme/shop-web. */

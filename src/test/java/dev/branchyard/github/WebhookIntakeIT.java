@@ -312,7 +312,7 @@ class WebhookIntakeIT {
             e -> {
               e.getMetadata()
                   .getAnnotations()
-                  .put(WebhookIntake.FORK_APPROVED_BY_ANNOTATION, "monalisa");
+                  .put(EnvironmentRequests.FORK_APPROVED_BY_ANNOTATION, "monalisa");
               return e;
             });
     ObjectNode pushed = pullRequest("pull_request.opened.fork.json", 114);

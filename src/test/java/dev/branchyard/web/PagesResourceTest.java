@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +31,7 @@ class PagesResourceTest {
   public static class NoLogin implements QuarkusTestProfile {
     @Override
     public Set<Class<?>> getEnabledAlternatives() {
-      return Set.of(PageEnvironmentRequests.class);
+      return Set.of(InMemoryEnvironmentRequests.class);
     }
 
     @Override
@@ -39,16 +40,16 @@ class PagesResourceTest {
     }
   }
 
-  @Inject PageEnvironmentRequests environments;
+  @Inject InMemoryEnvironmentRequests environments;
 
   @BeforeEach
   void twoEnvironments() {
-    environments.clear();
-    environments.put(
+    environments.reset(Instant.now());
+    environments.add(
         PageFixtures.withStatus(
             PageFixtures.pending("shop-acme-shop-pr-12", "shop", "acme/shop", 12),
             PageFixtures.status(EnvironmentPhase.Ready, "acme/shop", 3, "shop-pr-12")));
-    environments.put(PageFixtures.pending("blog-acme-blog-pr-7", "blog", "acme/blog", 7));
+    environments.add(PageFixtures.pending("blog-acme-blog-pr-7", "blog", "acme/blog", 7));
   }
 
   @Test
@@ -148,7 +149,14 @@ class PagesResourceTest {
         .post("/environments/shop-acme-shop-pr-12/destroy")
         .then()
         .statusCode(401);
-    assertThat(environments.calls).isEmpty();
+    given()
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("csrf", "forged")
+        .when()
+        .post("/environments/shop-acme-shop-pr-12/rebuild")
+        .then()
+        .statusCode(401);
+    assertThat(environments.rebuilds()).isEmpty();
     assertThat(environments.get("shop-acme-shop-pr-12")).isPresent();
   }
 

@@ -38,6 +38,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The status pages in Debian's headless chromium, against the running application on the local
@@ -192,7 +193,7 @@ class WebPagesBrowserIT {
   }
 
   @Test
-  void authorisedUserExtendsAndDestroys() {
+  void authorisedUserExtendsRebuildsAndDestroys() {
     Instant expires = Instant.now().plusSeconds(3600);
     Environment environment = create("actions", null);
     String name = environment.getMetadata().getName();
@@ -214,6 +215,11 @@ class WebPagesBrowserIT {
         Instant.parse(annotations(name).get(EnvironmentRequests.EXPIRES_AT_ANNOTATION));
     assertThat(extended).isBetween(expires.plusSeconds(7200 - 5), expires.plusSeconds(7200 + 5));
     assertThat(page.findElement(By.id("expiry")).getText()).contains("extended");
+
+    new Select(page.findElement(By.id("rebuild-component"))).selectByValue("web");
+    page.findElement(By.id("rebuild")).click();
+    await("rebuild notice").atMost(LIVE).until(() -> text("notice").contains("Rebuild requested"));
+    assertThat(annotations(name).get(EnvironmentRequests.REBUILD_ANNOTATION)).endsWith(";web");
 
     page.findElement(By.cssSelector("#actions details.danger-zone summary")).click();
     page.findElement(By.id("destroy")).click();
