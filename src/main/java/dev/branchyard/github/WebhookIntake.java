@@ -331,8 +331,8 @@ public class WebhookIntake {
 
   /**
    * Whether a fork PR's environment was approved: it exists, is not being torn down, and carries
-   * {@value EnvironmentRequests#FORK_APPROVED_BY_ANNOTATION}. The intake never creates one for a fork
-   * (docs/github.md).
+   * {@value EnvironmentRequests#FORK_APPROVED_BY_ANNOTATION}. The intake never creates one for a
+   * fork (docs/github.md).
    */
   private boolean approved(String name) {
     return requests
