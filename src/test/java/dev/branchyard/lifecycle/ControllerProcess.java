@@ -353,7 +353,7 @@ public final class ControllerProcess {
         }
 
         @Override
-        public List<Manifest> ensure(
+        public Ensured ensure(
             Environment environment,
             StackSpec spec,
             String namespace,
