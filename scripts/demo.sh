@@ -8,11 +8,12 @@
 #   scripts/demo.sh follow BASE_URL [--state-dir DIR]
 #                                               wait for Branchyard at BASE_URL, send the webhook,
 #                                               print the status page URL, follow the phase to Ready
-#   scripts/demo.sh stop [--state-dir DIR]      stop the git server
+#   scripts/demo.sh stop [--remove] [--state-dir DIR]
+#                                               stop the git server (--remove: and delete DIR/demo)
 #
 # Everything lives under DIR/demo (DIR: the local platform's state dir):
 #   git/demo/api.git, git/demo/web.git   bare repositories, served at http://127.0.0.1:PORT/demo/<name>.git
-#   specs/demo.yaml                      the spec (branchyard.specs.directory.path points here)
+#   specs/demo.yaml                      the spec, scripts/demo/demo.yaml (branchyard.specs.directory.path points here)
 #   env                                  the config Branchyard is started with (KEY=VALUE)
 #   git-http.pid, logs/git-http.log      the git server (scripts/demo/GitHttpServer.java)
 set -euo pipefail
@@ -35,8 +36,11 @@ PR_BRANCH=demo/hello
 ENV_NAME="${SPEC_NAME}-web-pr${PR_NUMBER}" # lifecycle.EnvironmentNames.forPullRequest
 NAMESPACE="${QUARKUS_KUBERNETES_CLIENT_NAMESPACE:-branchyard}"
 
+# Fixed author, committer and dates: the repositories come out the same, commit SHAs included,
+# each time they are made.
 git_quiet() {
-  git -c init.defaultBranch=main -c user.name="Branchyard demo" \
+  GIT_AUTHOR_DATE="2026-01-01T12:00:00Z" GIT_COMMITTER_DATE="2026-01-01T12:00:00Z" \
+    git -c init.defaultBranch=main -c user.name="Branchyard demo" \
     -c user.email=demo@branchyard.invalid -c commit.gpgsign=false "$@" >/dev/null
 }
 
@@ -94,33 +98,7 @@ start_git_server() {
 
 write_spec() {
   mkdir -p "${DEMO_DIR}/specs"
-  cat >"${DEMO_DIR}/specs/demo.yaml.tmp" <<'EOF'
-# make run's demo (written by scripts/demo.sh): two components from the demo repositories that
-# scripts/demo.sh serves locally (branchyard.git.github-base-url points demo/* at it).
-# Format: docs/environment-spec.md. The templates (templates/demo/) have no readiness probes,
-# because the local platform's hollow node runs no containers (docs/local-platform.md).
-name: demo
-
-components:
-  - name: api
-    repo: demo/api
-    build: {dockerfile: Dockerfile}
-    deploy: {manifests: demo/api}
-
-  - name: web
-    repo: demo/web
-    build: {dockerfile: Dockerfile}
-    deploy: {manifests: demo/web}
-    requires: [api]
-
-triggers:
-  repos: [demo/web, demo/api]
-  baseBranches: [main]
-
-ttl: {default: 8h, max: 3d}
-fallback: [base, main]
-limits: {maxEnvironments: 5, onLimit: queue}
-EOF
+  cp "${ROOT}/scripts/demo/demo.yaml" "${DEMO_DIR}/specs/demo.yaml.tmp"
   mv "${DEMO_DIR}/specs/demo.yaml.tmp" "${DEMO_DIR}/specs/demo.yaml"
 }
 
@@ -253,11 +231,15 @@ EOF
 cmd_stop() {
   stop_pidfile "the demo git server" "$GIT_PIDFILE"
   rm -f "${DEMO_DIR}/git-http.port"
+  if [[ "${1:-}" == --remove && -d "$DEMO_DIR" ]]; then
+    log "demo: removing ${DEMO_DIR} (repositories, mirrors, build work dir)"
+    rm -rf "$DEMO_DIR"
+  fi
 }
 
 case "$1" in
   prepare) cmd_prepare ;;
   follow) cmd_follow "${2:-}" ;;
-  stop) cmd_stop ;;
+  stop) cmd_stop "${2:-}" ;;
   *) usage ;;
 esac

@@ -65,13 +65,18 @@ on_exit() {
   if [[ -n "${banner_pid:-}" ]]; then kill "$banner_pid" 2>/dev/null || true; fi
   if [[ -n "${demo_pid:-}" ]]; then kill "$demo_pid" 2>/dev/null || true; fi
   if [[ "$demo" == true ]]; then
-    "${BY_SCRIPTS_DIR}/demo.sh" stop --state-dir "$STATE_DIR" || true
+    # The demo's files go with a platform this run stops; they stay for a platform that stays.
+    if [[ "$started_platform" == true && "${BRANCHYARD_KEEP_PLATFORM:-0}" != 1 ]]; then
+      "${BY_SCRIPTS_DIR}/demo.sh" stop --remove --state-dir "$STATE_DIR" || true
+    else
+      "${BY_SCRIPTS_DIR}/demo.sh" stop --state-dir "$STATE_DIR" || true
+    fi
   fi
   if [[ "$started_platform" == true && "${BRANCHYARD_KEEP_PLATFORM:-0}" != 1 ]]; then
     log "run: stopping the local platform this run started"
     "${BY_SCRIPTS_DIR}/local-platform.sh" down --state-dir "$STATE_DIR" || true
-  elif [[ "$started_platform" == false && -f "${STATE_DIR}/env" ]]; then
-    log "run: the local platform keeps running; stop it with: make platform-down"
+  elif [[ -f "${STATE_DIR}/env" ]]; then
+    log "run: the local platform keeps running; stop it with: scripts/local-platform.sh down --state-dir ${STATE_DIR}"
   fi
   exit "$rc"
 }
