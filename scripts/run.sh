@@ -4,6 +4,11 @@
 # hollow node, registry, buildah) first and stops it again when you stop Branchyard.
 #   BRANCHYARD_PORT      HTTP port (default 8080)
 #   BRANCHYARD_KEEP_PLATFORM=1   leave the local platform running on exit (faster restarts)
+#   BRANCHYARD_DEMO=0    on the local platform, skip the demo (scripts/demo.sh: two demo repositories
+#                        served locally, a `demo` spec, a signed pull_request.opened webhook, and the
+#                        status page URL of the environment that appears, followed until Ready)
+#   --state-dir DIR      the local platform's state dir (else BRANCHYARD_STATE_DIR, else
+#                        ${TMPDIR:-/tmp}/branchyard-local)
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,19 +55,44 @@ if port_in_use "$PORT"; then
   die "port ${PORT} is taken; set BRANCHYARD_PORT to a free one"
 fi
 
+demo=false
+if [[ "$local_platform" == true && "${BRANCHYARD_DEMO:-1}" != 0 ]]; then
+  demo=true
+fi
+
 on_exit() {
   local rc=$?
   if [[ -n "${banner_pid:-}" ]]; then kill "$banner_pid" 2>/dev/null || true; fi
+  if [[ -n "${demo_pid:-}" ]]; then kill "$demo_pid" 2>/dev/null || true; fi
+  if [[ "$demo" == true ]]; then
+    # The demo's files go with a platform this run stops; they stay for a platform that stays.
+    if [[ "$started_platform" == true && "${BRANCHYARD_KEEP_PLATFORM:-0}" != 1 ]]; then
+      "${BY_SCRIPTS_DIR}/demo.sh" stop --remove --state-dir "$STATE_DIR" || true
+    else
+      "${BY_SCRIPTS_DIR}/demo.sh" stop --state-dir "$STATE_DIR" || true
+    fi
+  fi
   if [[ "$started_platform" == true && "${BRANCHYARD_KEEP_PLATFORM:-0}" != 1 ]]; then
     log "run: stopping the local platform this run started"
     "${BY_SCRIPTS_DIR}/local-platform.sh" down --state-dir "$STATE_DIR" || true
-  elif [[ "$started_platform" == false && -f "${STATE_DIR}/env" ]]; then
-    log "run: the local platform keeps running; stop it with: make platform-down"
+  elif [[ -f "${STATE_DIR}/env" ]]; then
+    log "run: the local platform keeps running; stop it with: scripts/local-platform.sh down --state-dir ${STATE_DIR}"
   fi
   exit "$rc"
 }
 trap on_exit EXIT
 trap 'exit 130' INT TERM
+
+if [[ "$demo" == true ]]; then
+  # The demo: repositories and their git server, a spec reading from them, and the config that
+  # points Branchyard at both (BRANCHYARD_DEMO=0 skips it).
+  log "run: preparing the demo (BRANCHYARD_DEMO=0 skips it)"
+  "${BY_SCRIPTS_DIR}/demo.sh" prepare --state-dir "$STATE_DIR"
+  set -a
+  # shellcheck disable=SC1091
+  source "${STATE_DIR}/demo/env"
+  set +a
+fi
 
 # Print where Branchyard is once it answers, without holding up dev mode's own output.
 (
@@ -81,6 +111,12 @@ trap 'exit 130' INT TERM
   warn "Branchyard did not answer /q/health/ready within 10 minutes; see the output above"
 ) &
 banner_pid=$!
+
+if [[ "$demo" == true ]]; then
+  # Once Branchyard is ready: the webhook, the status page URL, the phases until Ready.
+  "${BY_SCRIPTS_DIR}/demo.sh" follow "http://127.0.0.1:${PORT}" --state-dir "$STATE_DIR" &
+  demo_pid=$!
+fi
 
 log "run: starting Branchyard in dev mode on port ${PORT} (first start downloads dependencies)"
 ./mvnw -B --no-transfer-progress quarkus:dev \
