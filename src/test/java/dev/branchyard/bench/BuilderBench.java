@@ -1,5 +1,8 @@
 package dev.branchyard.bench;
 
+import static dev.branchyard.bench.Samples.median;
+import static dev.branchyard.bench.Samples.percentile;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.branchyard.build.BuildRequest;
@@ -970,18 +973,6 @@ public final class BuilderBench {
     stats.put("max", millis(Arrays.stream(nanos).max().orElseThrow()));
     stats.put("samples", Arrays.stream(nanos).mapToObj(BuilderBench::millis).toList());
     return stats;
-  }
-
-  private static long median(long[] nanos) {
-    return percentile(nanos, 50);
-  }
-
-  /** Nearest-rank percentile. */
-  private static long percentile(long[] nanos, int percentile) {
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
-    return sorted[Math.max(0, rank - 1)];
   }
 
   /** Milliseconds to 0.1 µs: a cached skip check takes well under one microsecond. */
