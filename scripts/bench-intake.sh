@@ -58,7 +58,7 @@ KUBECONFIG="$KUBECONFIG" \
   QUARKUS_KUBERNETES_CLIENT_NAMESPACE="$NAMESPACE" \
   BRANCHYARD_LIFECYCLE_ASSUME_LEADER=false \
   BRANCHYARD_GITHUB_WEBHOOK_SECRET="$SECRET" \
-  java -Xmx512m -jar target/quarkus-app/quarkus-run.jar >"$app_log" 2>&1 &
+  java -Xmx512m ${BENCH_APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$app_log" 2>&1 &
 app_pid=$!
 trap 'kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true' EXIT
 

@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -36,6 +37,49 @@ public interface GitHubConfig {
 
   /** How delivery ids are remembered to drop repeated deliveries. */
   Deliveries deliveries();
+
+  /** How accepted changes are written down and recorded on Environments. */
+  Intake intake();
+
+  /** Settings of the {@link IntakeRecorder} and its {@link IntakeJournal}. */
+  interface Intake {
+
+    /**
+     * The directory of the intake journal: each accepted change is forced to a file here before
+     * GitHub gets its answer, and recorded again after a crash. In a pod, a volume that outlives
+     * the container (an {@code emptyDir} at least).
+     */
+    @WithDefault("${java.io.tmpdir}/branchyard-intake")
+    Path journalDir();
+
+    /**
+     * How long a delivery's answer waits for its change to be recorded on the Environment: recorded
+     * by then, the answer says what happened ({@code created}, {@code updated}, ...); else it says
+     * {@code accepted} and the change is recorded in the background (it is in the journal). An
+     * answer does not wait when other accepted changes are still waiting to be recorded.
+     */
+    @WithDefault("10ms")
+    Duration ackWait();
+
+    /**
+     * How many accepted changes may wait to be recorded; beyond that deliveries are answered 503
+     * (GitHub shows them failed, to redeliver) instead of piling up while the API server is away.
+     */
+    @WithDefault("10000")
+    int maxBacklog();
+
+    /**
+     * The shortest time between two writes of one Environment by the intake: changes of it that
+     * arrive sooner are gathered into the next write (the latest wins). The first change of an
+     * environment is written at once; this only thins out bursts.
+     */
+    @WithDefault("1s")
+    Duration minWriteInterval();
+
+    /** How long a change that keeps failing to be recorded is retried before it is given up. */
+    @WithDefault("1h")
+    Duration giveUpAfter();
+  }
 
   /** Settings of the {@link DeliveryLedger}. */
   interface Deliveries {

@@ -27,6 +27,7 @@ import jakarta.inject.Inject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -35,6 +36,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,11 +78,19 @@ public class WebhookIntake {
   private final DeliveryLedger ledger;
   private final SpecCatalog catalog;
   private final EnvironmentRequests requests;
+  private final IntakeRecorder recorder;
+  private final Duration ackWait;
   private final CommentHandoff comments;
   private final MeterRegistry metrics;
   private final ObjectMapper json;
   private final Clock clock;
   private final RecentDestroys destroys = new RecentDestroys(10_000);
+
+  /** What a delivery's detail says of a change written down but not recorded within ack-wait. */
+  static final String ACCEPTED = "accepted";
+
+  /** How long a destroy waits for the same pull request's accepted upserts to be recorded. */
+  private static final Duration DESTROY_WAIT = Duration.ofSeconds(10);
 
   @Inject
   public WebhookIntake(
@@ -85,6 +98,7 @@ public class WebhookIntake {
       DeliveryLedger ledger,
       SpecCatalog catalog,
       EnvironmentRequests requests,
+      IntakeRecorder recorder,
       CommentHandoff comments,
       MeterRegistry metrics,
       ObjectMapper json,
@@ -98,6 +112,8 @@ public class WebhookIntake {
     this.ledger = ledger;
     this.catalog = catalog;
     this.requests = requests;
+    this.recorder = recorder;
+    this.ackWait = config.intake().ackWait();
     this.comments = comments;
     this.metrics = metrics;
     this.json = json;
@@ -273,6 +289,15 @@ public class WebhookIntake {
         changed |= upsert(upsert, requestedAt, details);
       } else if (intent instanceof Destroy destroy) {
         destroys.record(destroy.repo(), destroy.prNumber(), destroy.specName(), requestedAt);
+        // Upserts accepted before this destroy are recorded first, or they would bring it back.
+        if (!recorder.awaitRecorded(destroy.repo(), destroy.prNumber(), DESTROY_WAIT)) {
+          throw new IllegalStateException(
+              "changes of "
+                  + destroy.repo()
+                  + "#"
+                  + destroy.prNumber()
+                  + " accepted earlier are not recorded yet; the destroy must come after them");
+        }
         List<String> names =
             requests.destroy(
                 new Selector(
@@ -289,10 +314,16 @@ public class WebhookIntake {
       }
     }
     String action = body.path("action").asText("?");
+    boolean accepted = details.stream().anyMatch(d -> d.endsWith(": " + ACCEPTED));
+    String result = accepted ? ACCEPTED : changed ? "recorded" : "ignored";
     return new DeliveryOutcome(
         202,
-        changed ? "recorded" : "ignored",
-        "pull_request." + action + (changed ? ": recorded" : ": no environment changed"),
+        result,
+        "pull_request."
+            + action
+            + (accepted
+                ? ": accepted, being recorded"
+                : changed ? ": recorded" : ": no environment changed"),
         details);
   }
 
@@ -321,10 +352,28 @@ public class WebhookIntake {
             upsert.headSha(),
             upsert.author(),
             upsert.fork());
-    Upserted done =
-        requests.upsert(
+    // Behind other changes it would not be recorded within ack-wait anyway: answer at once.
+    boolean queued = recorder.backlog() > 0;
+    CompletableFuture<Upserted> recorded =
+        recorder.accept(
             new EnvironmentRequests.Upsert(
                 upsert.specName(), trigger, Optional.empty(), requestedAt));
+    Upserted done;
+    try {
+      done = recorded.get(queued ? 0 : ackWait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Written down: recorded in the background, and again after a crash.
+      details.add(name + ": " + ACCEPTED);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      details.add(name + ": " + ACCEPTED);
+      return true;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(e.getCause());
+    }
     details.add(done.name() + ": " + done.outcome().name().toLowerCase(Locale.ROOT));
     return done.outcome() == Upserted.Outcome.CREATED || done.outcome() == Upserted.Outcome.UPDATED;
   }

@@ -100,6 +100,17 @@ public interface EnvironmentRequests {
    */
   void rebuild(String name, Optional<String> component, String requestedBy);
 
+  /**
+   * Creates or moves one environment by several upserts at once, as if made one after another in
+   * the order of their {@code requestedAt}; at most one write.
+   *
+   * @param batch upserts that all name the same environment
+   * @return what each did, in the order given
+   */
+  default List<Upserted> upsertAll(List<Upsert> batch) {
+    return batch.stream().map(this::upsert).toList();
+  }
+
   /** The environment with this name, if any. */
   Optional<Environment> get(String name);
 

@@ -7,6 +7,7 @@ import dev.branchyard.spec.StackSpec;
 import dev.branchyard.spec.Ttl;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -41,10 +44,30 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
   /** Conflicts a request survives before giving up; a storm of deliveries for one PR needs many. */
   private static final int MAX_CONFLICTS = 50;
 
+  /** How many environments' last written state is kept (a few KB each). */
+  private static final int KNOWN_ENVIRONMENTS = 4096;
+
+  /** Runs the batches of upserts that gathered while an earlier write of theirs was in flight. */
+  private static final Executor WRITERS =
+      Executors.newCachedThreadPool(
+          runnable -> {
+            Thread thread = new Thread(runnable, "environment-upserts");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   private final KubernetesClient client;
   private final SpecCatalog catalog;
   private final EventRecorder events;
   private final Clock clock;
+
+  /**
+   * What this process last wrote or read of each environment it upserted: the next write's base.
+   */
+  private final KnownEnvironments known = new KnownEnvironments(KNOWN_ENVIRONMENTS);
+
+  /** Upserts of one environment in flight together become one write. */
+  private final GroupCommit<String, Upsert, Upserted> writes;
 
   public KubernetesEnvironmentRequests(
       KubernetesClient client, SpecCatalog catalog, EventRecorder events, Clock clock) {
@@ -52,60 +75,107 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
     this.catalog = catalog;
     this.events = events;
     this.clock = clock;
+    this.writes = new GroupCommit<>(this::commit, WRITERS);
   }
 
   @Override
   public Upserted upsert(Upsert request) {
-    Trigger trigger = request.trigger();
-    String name = nameFor(request.specName(), trigger);
+    String name = nameFor(request.specName(), request.trigger());
+    // A bad TTL fails this request alone, not the batch it would have joined.
+    UpsertBatch.specOf(request, Optional.empty());
+    return writes.submit(name, request);
+  }
+
+  @Override
+  public List<Upserted> upsertAll(List<Upsert> batch) {
+    if (batch.isEmpty()) {
+      return List.of();
+    }
+    String name = nameFor(batch.get(0).specName(), batch.get(0).trigger());
+    for (Upsert request : batch) {
+      if (!name.equals(nameFor(request.specName(), request.trigger()))) {
+        throw new IllegalArgumentException(
+            "a batch of upserts must name one environment: "
+                + name
+                + " and "
+                + nameFor(request.specName(), request.trigger()));
+      }
+      UpsertBatch.specOf(request, Optional.empty());
+    }
+    return writes.submitAll(name, batch);
+  }
+
+  /**
+   * Writes one batch of upserts of one environment: planned on what this process last wrote or read
+   * of it, written with that resourceVersion, planned again on a fresh read when anyone else wrote
+   * since (or it was deleted).
+   */
+  private List<Upserted> commit(String name, List<Upsert> batch) {
     for (int conflicts = 0; ; conflicts++) {
+      Environment base = known.get(name);
+      boolean fresh = base == null || conflicts > 0;
+      if (fresh) {
+        base = environments().withName(name).get();
+      }
       try {
-        return upsertOnce(name, request);
+        return commitOnce(name, base, batch);
       } catch (KubernetesClientException e) {
-        if (!isConflict(e) || conflicts >= MAX_CONFLICTS) {
+        known.forget(name);
+        boolean stale = isConflict(e) || (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND);
+        if (!stale || conflicts >= MAX_CONFLICTS) {
           throw e;
         }
-        pause(conflicts);
+        if (fresh) {
+          // Someone else wrote it between this read and this write: let them finish.
+          pause(conflicts);
+        }
+      } catch (RuntimeException e) {
+        known.forget(name);
+        throw e;
       }
     }
   }
 
-  private Upserted upsertOnce(String name, Upsert request) {
-    Environment existing = environments().withName(name).get();
-    if (existing == null) {
-      Environment created = new Environment(name, specOf(request, Optional.empty()));
-      created.getMetadata().setLabels(labels(request));
-      created.getMetadata().setAnnotations(annotations(request, Map.of()));
-      environments().resource(created).create();
-      LOG.infof("environment %s requested for %s", name, describe(request.trigger()));
-      return new Upserted(name, Upserted.Outcome.CREATED);
-    }
-    if (existing.getMetadata().getDeletionTimestamp() != null) {
+  private List<Upserted> commitOnce(String name, Environment existing, List<Upsert> batch) {
+    if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
       throw new IllegalStateException(
           "environment "
               + name
               + " is still being torn down; ask again once its namespace is gone");
     }
-    Optional<Instant> recorded =
-        instant(annotation(existing, REQUESTED_AT_ANNOTATION), REQUESTED_AT_ANNOTATION);
-    if (recorded.isPresent() && request.requestedAt().isBefore(recorded.get())) {
-      return new Upserted(name, Upserted.Outcome.STALE);
+    Optional<UpsertBatch.Recorded> recorded =
+        Optional.ofNullable(existing)
+            .map(
+                e ->
+                    new UpsertBatch.Recorded(
+                        e.getSpec(),
+                        instant(annotation(e, REQUESTED_AT_ANNOTATION), REQUESTED_AT_ANNOTATION)));
+    UpsertBatch.Plan plan = UpsertBatch.plan(recorded, batch);
+    if (plan.write().isPresent()) {
+      UpsertBatch.Write write = plan.write().get();
+      Environment written;
+      if (write.create()) {
+        Environment created = new Environment(name, write.spec());
+        created.getMetadata().setLabels(labels(write.last()));
+        created.getMetadata().setAnnotations(annotations(write.last(), Map.of()));
+        written = environments().resource(created).create();
+        LOG.infof("environment %s requested for %s", name, describe(write.last().trigger()));
+      } else {
+        // A copy: what is known stays what the API server holds until the write succeeds.
+        Environment changed = new Environment(name, write.spec());
+        changed.setMetadata(new ObjectMetaBuilder(existing.getMetadata()).build());
+        changed.getMetadata().setAnnotations(annotations(write.last(), annotationsOf(existing)));
+        // Keeps the read resourceVersion: the API server refuses the write if anyone wrote since.
+        written = environments().resource(changed).update();
+        if (!write.spec().equals(existing.getSpec())) {
+          LOG.infof("environment %s moved to %s", name, describe(write.last().trigger()));
+        }
+      }
+      known.put(name, written);
+    } else if (existing != null) {
+      known.put(name, existing);
     }
-    EnvironmentSpec wanted = specOf(request, Optional.ofNullable(existing.getSpec()));
-    if (wanted.equals(existing.getSpec())
-        && recorded.isPresent()
-        && !request.requestedAt().isAfter(recorded.get())) {
-      return new Upserted(name, Upserted.Outcome.UNCHANGED);
-    }
-    boolean moved = !wanted.equals(existing.getSpec());
-    existing.setSpec(wanted);
-    existing.getMetadata().setAnnotations(annotations(request, annotationsOf(existing)));
-    // Keeps the read resourceVersion: the API server refuses the write if anyone wrote since.
-    environments().resource(existing).update();
-    if (moved) {
-      LOG.infof("environment %s moved to %s", name, describe(request.trigger()));
-    }
-    return new Upserted(name, moved ? Upserted.Outcome.UPDATED : Upserted.Outcome.UNCHANGED);
+    return plan.outcomes().stream().map(outcome -> new Upserted(name, outcome)).toList();
   }
 
   @Override
@@ -113,6 +183,7 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
     List<Environment> doomed = find(selector);
     for (Environment environment : doomed) {
       events.normal(environment, "DestroyRequested", reason + " (by " + requestedBy + ")");
+      known.forget(environment.getMetadata().getName());
       environments().withName(environment.getMetadata().getName()).delete();
       LOG.infof(
           "environment %s: deletion requested by %s: %s",
@@ -128,6 +199,7 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
       return false;
     }
     events.normal(environment.get(), "DestroyRequested", reason + " (by " + requestedBy + ")");
+    known.forget(name);
     environments().withName(name).delete();
     LOG.infof("environment %s: deletion requested by %s: %s", name, requestedBy, reason);
     return true;
@@ -150,6 +222,7 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
       annotations.put(EXPIRES_AT_ANNOTATION, until.toString());
       environment.getMetadata().setAnnotations(annotations);
       try {
+        known.forget(name);
         environments().resource(environment).update();
       } catch (KubernetesClientException e) {
         if (!isConflict(e) || conflicts >= MAX_CONFLICTS) {
@@ -188,6 +261,7 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
       annotations.put(REBUILD_ANNOTATION, clock.instant() + ";" + component.orElse("*"));
       environment.getMetadata().setAnnotations(annotations);
       try {
+        known.forget(name);
         environments().resource(environment).update();
       } catch (KubernetesClientException e) {
         if (!isConflict(e) || conflicts >= MAX_CONFLICTS) {
@@ -241,14 +315,6 @@ public class KubernetesEnvironmentRequests implements EnvironmentRequests {
               + " should the environment follow?");
     }
     return EnvironmentNames.forBranch(specName, trigger.repo(), trigger.branch());
-  }
-
-  private EnvironmentSpec specOf(Upsert request, Optional<EnvironmentSpec> existing) {
-    String ttl = request.ttl().orElse(existing.map(EnvironmentSpec::ttl).orElse(null));
-    if (ttl != null) {
-      TtlPolicy.parse(ttl);
-    }
-    return new EnvironmentSpec(request.specName(), request.trigger(), ttl);
   }
 
   private static Map<String, String> labels(Upsert request) {

@@ -4,13 +4,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.branchyard.github.IntakeRecorder;
 import dev.branchyard.github.WebhookSignature;
 import dev.branchyard.lifecycle.Environment;
+import dev.branchyard.lifecycle.EnvironmentSpec;
+import dev.branchyard.lifecycle.Trigger;
+import dev.branchyard.lifecycle.TriggerSource;
 import dev.branchyard.platform.ClusterManifests;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,6 +79,18 @@ public final class IntakeBench {
   private final KubernetesClient kube;
   private final String namespace;
   private final HttpClient http;
+
+  /**
+   * The load generator's HTTP client: Vert.x's event loop, one core's worth at most, so that the
+   * generator takes as little of the machine's CPU from Branchyard and the API server as it can
+   * (the JDK client took about as much CPU per request as Branchyard itself).
+   */
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+
+  private final io.vertx.core.http.HttpClient sender =
+      vertx.createHttpClient(
+          new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
+          new PoolOptions().setHttp1MaxSize(1024));
   private final ObjectNode template;
 
   private IntakeBench(String url, String secret, KubernetesClient kube, String namespace)
@@ -113,9 +136,18 @@ public final class IntakeBench {
         Map<String, Object> a =
             bench.steadyRate(
                 Integer.parseInt(options.getOrDefault("rate", "200")),
-                Integer.parseInt(options.getOrDefault("seconds", "30")));
+                Integer.parseInt(options.getOrDefault("seconds", "30")),
+                Integer.parseInt(options.getOrDefault("warm-up-seconds", "20")));
         results.put("a_rate", a);
         exit |= Boolean.TRUE.equals(a.get("pass")) ? 0 : 1;
+      }
+      if (only.contains("api")) {
+        // Not a target: what the API server alone takes for the same writes, for comparison.
+        results.put(
+            "api_direct",
+            bench.directWrites(
+                Integer.parseInt(options.getOrDefault("rate", "200")),
+                Integer.parseInt(options.getOrDefault("seconds", "30"))));
       }
       if (only.contains("b")) {
         Map<String, Object> b = bench.storm();
@@ -156,12 +188,13 @@ public final class IntakeBench {
 
   // ---- (a) fixed arrival rate -----------------------------------------------------------------
 
-  private Map<String, Object> steadyRate(int rate, int seconds) throws Exception {
+  private Map<String, Object> steadyRate(int rate, int seconds, int warmUpSeconds)
+      throws Exception {
     clear();
     int prs = 50;
-    // Warm-up (JIT, connection pool), not measured: 5 s at a quarter of the rate.
-    List<Planned> warmUp = plan(rate / 4 * 5, prs, 900, 0);
-    run(warmUp, rate / 4);
+    // Warm-up (JIT of both JVMs, connection pools), not measured: warmUpSeconds at the rate.
+    List<Planned> warmUp = plan(rate * warmUpSeconds, prs, 900, 0);
+    run(warmUp, rate);
     clear();
     int total = rate * seconds;
     List<Planned> planned = plan(total, prs, 1000, 0);
@@ -175,6 +208,7 @@ public final class IntakeBench {
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("rate_per_s", rate);
     a.put("seconds", seconds);
+    a.put("warm_up_seconds", warmUpSeconds);
     a.put("deliveries", total);
     a.put("pull_requests", prs);
     a.put("achieved_rate_per_s", round(total / (run.sendSpanNanos / 1e9)));
@@ -187,6 +221,91 @@ public final class IntakeBench {
     a.put("target_p99_ms", 25);
     a.put("pass", run.errors() == 0 && wrong == 0 && (double) a.get("p99_ms") < 25.0);
     return a;
+  }
+
+  // ---- the API server alone -------------------------------------------------------------------
+
+  /**
+   * The same arrival rate of Environment writes straight to the API server (a GET-free update of
+   * the last written object, as the intake does at best), from this process: the floor under the
+   * intake's latency on this machine.
+   */
+  private Map<String, Object> directWrites(int rate, int seconds) throws Exception {
+    clear();
+    int prs = 50;
+    Map<Integer, Environment> last = new ConcurrentHashMap<>();
+    var pool = Executors.newFixedThreadPool(64);
+    for (int pr = 0; pr < prs; pr++) {
+      Environment created =
+          new Environment(
+              "direct-" + pr,
+              new EnvironmentSpec(
+                  "shop",
+                  new Trigger(
+                      TriggerSource.PullRequest,
+                      "acme/shop-web",
+                      pr,
+                      "feature",
+                      "main",
+                      "0".repeat(40),
+                      "bench",
+                      false),
+                  null));
+      created.getMetadata().setAnnotations(Map.of("bench", "0"));
+      last.put(
+          pr, kube.resources(Environment.class).inNamespace(namespace).resource(created).create());
+    }
+    int total = rate * seconds;
+    long[] latencies = new long[total];
+    AtomicInteger errors = new AtomicInteger();
+    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    List<CompletableFuture<?>> pending = new ArrayList<>(total);
+    Map<Integer, Object> locks = new ConcurrentHashMap<>();
+    for (int i = 0; i < total; i++) {
+      long due = start + i * interval;
+      long wait;
+      while ((wait = due - System.nanoTime()) > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      int index = i;
+      int pr = i % prs;
+      pending.add(
+          CompletableFuture.runAsync(
+              () -> {
+                synchronized (locks.computeIfAbsent(pr, k -> new Object())) {
+                  try {
+                    Environment next = last.get(pr);
+                    next.getMetadata().setAnnotations(Map.of("bench", Integer.toString(index)));
+                    last.put(
+                        pr,
+                        kube.resources(Environment.class)
+                            .inNamespace(namespace)
+                            .resource(next)
+                            .update());
+                  } catch (RuntimeException e) {
+                    errors.incrementAndGet();
+                  }
+                  latencies[index] = System.nanoTime() - due;
+                }
+              },
+              pool));
+    }
+    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+    pool.shutdown();
+    long[] sorted = latencies.clone();
+    Arrays.sort(sorted);
+    Map<String, Object> api = new LinkedHashMap<>();
+    api.put("rate_per_s", rate);
+    api.put("writes", total);
+    api.put("p50_ms", percentile(sorted, 0.50));
+    api.put("p90_ms", percentile(sorted, 0.90));
+    api.put("p99_ms", percentile(sorted, 0.99));
+    api.put("max_ms", round(sorted[sorted.length - 1] / 1e6));
+    api.put("errors", errors.get());
+    System.out.println("API server alone: " + api);
+    clear();
+    return api;
   }
 
   // ---- (b) storm --------------------------------------------------------------------------------
@@ -237,7 +356,8 @@ public final class IntakeBench {
   // ---- sending ----------------------------------------------------------------------------------
 
   /** One delivery: which PR, which head, when GitHub would say it was updated, its request. */
-  private record Planned(int pr, String sha, Instant updatedAt, HttpRequest request) {}
+  private record Planned(
+      int pr, String sha, Instant updatedAt, String deliveryId, String signature, byte[] body) {}
 
   /**
    * {@code count} synchronize deliveries round-robin over {@code prs} PRs numbered from {@code
@@ -258,16 +378,14 @@ public final class IntakeBench {
       pullRequest.put("updated_at", updatedAt.toString());
       ((ObjectNode) pullRequest.get("head")).put("sha", sha);
       byte[] body = JSON.writeValueAsBytes(payload);
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create(url + "/webhooks/github"))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json")
-              .header("X-GitHub-Event", "pull_request")
-              .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-              .header("X-Hub-Signature-256", WebhookSignature.sign(secret, body))
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
-      planned.add(new Planned(pr, sha, updatedAt, request));
+      planned.add(
+          new Planned(
+              pr,
+              sha,
+              updatedAt,
+              UUID.randomUUID().toString(),
+              WebhookSignature.sign(secret, body),
+              body));
     }
     return planned;
   }
@@ -307,13 +425,37 @@ public final class IntakeBench {
   }
 
   private CompletableFuture<?> send(Planned planned, long due, Run run) {
-    return http.sendAsync(planned.request(), HttpResponse.BodyHandlers.ofString())
-        .handle(
-            (response, failure) -> {
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(url + "/webhooks/github")
+            .setTimeout(TimeUnit.SECONDS.toMillis(10))
+            .putHeader("Content-Type", "application/json")
+            .putHeader("X-GitHub-Event", System.getProperty("bench.event", "pull_request"))
+            .putHeader("X-GitHub-Delivery", planned.deliveryId())
+            .putHeader("X-Hub-Signature-256", planned.signature());
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    sender
+        .request(request)
+        .compose(
+            sent ->
+                sent.send(Buffer.buffer(planned.body()))
+                    .compose(
+                        response ->
+                            response
+                                .body()
+                                .map(body -> Map.entry(response.statusCode(), body.toString()))))
+        .onComplete(
+            answer -> {
               long latency = System.nanoTime() - due;
-              run.record(latency, response, failure);
-              return null;
+              if (answer.succeeded()) {
+                run.record(latency, answer.result().getKey(), answer.result().getValue(), null);
+              } else {
+                run.record(latency, 0, null, answer.cause());
+              }
+              done.complete(null);
             });
+    return done;
   }
 
   /** What the sends saw. */
@@ -329,7 +471,7 @@ public final class IntakeBench {
       latencies = new long[size];
     }
 
-    void record(long latency, HttpResponse<String> response, Throwable failure) {
+    void record(long latency, int status, String body, Throwable failure) {
       latencies[next.getAndIncrement()] = latency;
       if (failure != null) {
         statuses
@@ -340,14 +482,14 @@ public final class IntakeBench {
         return;
       }
       statuses
-          .computeIfAbsent(Integer.toString(response.statusCode()), k -> new AtomicInteger())
+          .computeIfAbsent(Integer.toString(status), k -> new AtomicInteger())
           .incrementAndGet();
-      if (response.statusCode() / 100 != 2) {
+      if (status / 100 != 2) {
         errors.incrementAndGet();
         return;
       }
       try {
-        JsonNode answer = JSON.readTree(response.body());
+        JsonNode answer = JSON.readTree(body);
         String result = answer.path("result").asText("?");
         if (result.equals("duplicate")) {
           outcomes.computeIfAbsent("duplicate", k -> new AtomicInteger()).incrementAndGet();
@@ -444,9 +586,19 @@ public final class IntakeBench {
     return outOfOrder;
   }
 
-  private void clear() throws InterruptedException {
-    kube.resources(Environment.class).inNamespace(namespace).delete();
+  /**
+   * Deletes every Environment once the intake has recorded all it accepted (else a change still on
+   * its way would bring one back).
+   */
+  private void clear() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (backlog() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the intake's backlog was not recorded in 60s");
+      }
+      Thread.sleep(100);
+    }
+    kube.resources(Environment.class).inNamespace(namespace).delete();
     while (!kube.resources(Environment.class).inNamespace(namespace).list().getItems().isEmpty()) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
@@ -454,6 +606,25 @@ public final class IntakeBench {
       }
       Thread.sleep(100);
     }
+  }
+
+  /** The intake's {@value IntakeRecorder#BACKLOG_METRIC}; 0 when Branchyard does not answer. */
+  private double backlog() throws Exception {
+    HttpResponse<String> metrics;
+    try {
+      metrics =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/q/metrics")).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      return 0; // --only api: no Branchyard runs
+    }
+    return metrics
+        .body()
+        .lines()
+        .filter(line -> line.startsWith(IntakeRecorder.BACKLOG_METRIC))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   // ---- output -----------------------------------------------------------------------------------

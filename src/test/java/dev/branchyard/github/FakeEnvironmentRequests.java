@@ -21,7 +21,7 @@ final class FakeEnvironmentRequests implements EnvironmentRequests {
 
   final Map<String, Environment> environments = new LinkedHashMap<>();
   final List<String> destroyed = new ArrayList<>();
-  boolean failing;
+  volatile boolean failing;
 
   @Override
   public synchronized Upserted upsert(Upsert request) {
@@ -108,7 +108,7 @@ final class FakeEnvironmentRequests implements EnvironmentRequests {
   }
 
   /** The environment of stack {@code shop} for a PR of acme/shop-web. */
-  Optional<Environment> shop(int number) {
+  synchronized Optional<Environment> shop(int number) {
     return Optional.ofNullable(
         environments.get(EnvironmentNames.forPullRequest("shop", "acme/shop-web", number)));
   }

@@ -7,16 +7,55 @@ import java.util.Optional;
 
 /** A {@link GitHubConfig} for tests that build the intake by hand. */
 record TestGitHubConfig(
-    Optional<String> webhookSecret, Optional<String> webhookPreviousSecret, long maxBytes)
+    Optional<String> webhookSecret,
+    Optional<String> webhookPreviousSecret,
+    long maxBytes,
+    Duration ackWait)
     implements GitHubConfig {
 
+  /** Answers wait (up to 10 s) for the change to be recorded, so they say what happened. */
   static TestGitHubConfig withSecret(String secret) {
-    return new TestGitHubConfig(Optional.of(secret), Optional.empty(), 25L * 1024 * 1024);
+    return new TestGitHubConfig(
+        Optional.of(secret), Optional.empty(), 25L * 1024 * 1024, Duration.ofSeconds(10));
+  }
+
+  TestGitHubConfig withAckWait(Duration wait) {
+    return new TestGitHubConfig(webhookSecret, webhookPreviousSecret, maxBytes, wait);
   }
 
   @Override
   public MemorySize maxBodySize() {
     return new MemorySize(BigInteger.valueOf(maxBytes));
+  }
+
+  @Override
+  public Intake intake() {
+    return new Intake() {
+      @Override
+      public java.nio.file.Path journalDir() {
+        return java.nio.file.Path.of("target", "intake-journal");
+      }
+
+      @Override
+      public Duration ackWait() {
+        return ackWait;
+      }
+
+      @Override
+      public int maxBacklog() {
+        return 1000;
+      }
+
+      @Override
+      public Duration minWriteInterval() {
+        return Duration.ZERO;
+      }
+
+      @Override
+      public Duration giveUpAfter() {
+        return Duration.ofMinutes(1);
+      }
+    };
   }
 
   @Override

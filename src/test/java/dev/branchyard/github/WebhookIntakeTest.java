@@ -1,6 +1,7 @@
 package dev.branchyard.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -45,6 +46,7 @@ class WebhookIntakeTest {
   private final FakeEnvironmentRequests environments = new FakeEnvironmentRequests();
   private final List<PullRequestComment> handedOff = new ArrayList<>();
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  private final MemoryIntakeJournal journal = new MemoryIntakeJournal();
   private SpecCatalog catalog;
   private WebhookIntake intake;
 
@@ -67,6 +69,7 @@ class WebhookIntakeTest {
         new InMemoryDeliveryLedger(100, Duration.ofHours(1), clock),
         catalog,
         environments,
+        new IntakeRecorder(journal, environments, config.intake(), clock),
         handedOff::add,
         metrics,
         json,
@@ -104,7 +107,9 @@ class WebhookIntakeTest {
   @Test
   void acceptsDeliverySignedWithThePreviousSecretDuringARotation() {
     intake =
-        intake(new TestGitHubConfig(Optional.of("new-secret"), Optional.of(SECRET), 25L << 20));
+        intake(
+            new TestGitHubConfig(
+                Optional.of("new-secret"), Optional.of(SECRET), 25L << 20, Duration.ofSeconds(10)));
     byte[] body = bytes("pull_request.opened.json");
 
     DeliveryOutcome outcome = intake.receive(signed("pull_request", "d-1", body));
@@ -115,7 +120,10 @@ class WebhookIntakeTest {
 
   @Test
   void refusesEveryDeliveryWhenNoSecretIsConfigured() {
-    intake = intake(new TestGitHubConfig(Optional.empty(), Optional.empty(), 25L << 20));
+    intake =
+        intake(
+            new TestGitHubConfig(
+                Optional.empty(), Optional.empty(), 25L << 20, Duration.ofSeconds(10)));
     byte[] body = bytes("pull_request.opened.json");
 
     DeliveryOutcome outcome = intake.receive(signed("pull_request", "d-1", body));
@@ -127,7 +135,10 @@ class WebhookIntakeTest {
 
   @Test
   void refusesBodiesOverTheConfiguredSize() {
-    intake = intake(new TestGitHubConfig(Optional.of(SECRET), Optional.empty(), 1024));
+    intake =
+        intake(
+            new TestGitHubConfig(
+                Optional.of(SECRET), Optional.empty(), 1024, Duration.ofSeconds(10)));
     byte[] body = bytes("pull_request.opened.json");
 
     assertThat(intake.receive(signed("pull_request", "d-1", body)).status()).isEqualTo(413);
@@ -387,20 +398,67 @@ class WebhookIntakeTest {
   // ---- failures --------------------------------------------------------------------------------
 
   @Test
-  void answers503WhenTheChangeCannotBeRecordedAndTakesTheRedeliveryIn() {
+  void acceptsAChangeWhileTheApiServerIsDownAndRecordsItOnceItIsBack() {
+    intake = intake(TestGitHubConfig.withSecret(SECRET).withAckWait(Duration.ofMillis(50)));
     environments.failing = true;
+
+    DeliveryOutcome down =
+        intake.receive(signed("pull_request", "d-1", bytes("pull_request.opened.json")));
+
+    assertThat(down.status()).isEqualTo(202);
+    assertThat(down.result()).isEqualTo("accepted");
+    assertThat(down.details()).containsExactly("shop-shop-web-pr42: accepted");
+    assertThat(journal.unfinished).hasSize(1);
+
+    environments.failing = false;
+    await().atMost(Duration.ofSeconds(10)).until(() -> environments.shop(42).isPresent());
+    await().atMost(Duration.ofSeconds(2)).until(() -> journal.unfinished.isEmpty());
+  }
+
+  @Test
+  void answers503WhenTheChangeCannotBeWrittenDownAndTakesTheRedeliveryIn() {
+    journal.broken = true;
     byte[] body = bytes("pull_request.opened.json");
 
     DeliveryOutcome down = intake.receive(signed("pull_request", "d-1", body));
 
     assertThat(down.status()).isEqualTo(503);
     assertThat(down.result()).isEqualTo("unavailable");
+    assertThat(environments.shop(42)).isEmpty();
 
-    environments.failing = false;
+    journal.broken = false;
     DeliveryOutcome redelivered = intake.receive(signed("pull_request", "d-1", body));
 
     assertThat(redelivered.status()).isEqualTo(202);
+    assertThat(redelivered.details()).containsExactly("shop-shop-web-pr42: created");
     assertThat(environments.shop(42)).isPresent();
+  }
+
+  @Test
+  void recordsWhatAPreviousRunAcceptedButDidNotRecord() {
+    Trigger trigger =
+        new Trigger(
+            TriggerSource.PullRequest,
+            "acme/shop-web",
+            42,
+            "feature",
+            "main",
+            HEAD,
+            "octocat",
+            false);
+    journal.recovered.add(
+        new IntakeJournal.Journaled(
+            7,
+            new EnvironmentRequests.Upsert(
+                "shop", trigger, Optional.empty(), Instant.parse("2026-11-20T13:00:00Z")),
+            clock.instant()));
+    journal.unfinished.put(7L, journal.recovered.get(0).upsert());
+
+    new IntakeRecorder(journal, environments, TestGitHubConfig.withSecret(SECRET).intake(), clock)
+        .recoverJournal();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> environments.shop(42).isPresent());
+    await().atMost(Duration.ofSeconds(2)).until(() -> journal.unfinished.isEmpty());
   }
 
   // ---- push, comments, installations -----------------------------------------------------------
