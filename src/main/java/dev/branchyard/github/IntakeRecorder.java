@@ -338,12 +338,14 @@ public class IntakeRecorder {
    */
   private synchronized void queue(String name) {
     Long last = lastWrite.get(name);
-    long delay =
-        last == null ? 0 : config.minWriteInterval().toNanos() - (System.nanoTime() - last);
+    long interval = config.minWriteInterval().toNanos();
+    long delay = last == null ? 0 : interval - (System.nanoTime() - last);
     if (delay <= 0) {
       ready.add(name);
       return;
     }
+    // Up to a tenth more, so environments written together do not all come due together.
+    delay += (long) (ThreadLocalRandom.current().nextDouble() * interval / 10);
     try {
       workers.schedule(() -> ready.add(name), delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException stopping) {
