@@ -259,7 +259,8 @@ class FileIntakeJournalTest {
     return json.writeValueAsBytes(upsert.trigger()).length + 100L;
   }
 
-  private static Upsert upsert(int pullRequest, String sha, Optional<String> ttl, Instant at) {
+  /** A synchronize of acme/shop-web's pull request {@code pullRequest} to {@code sha}. */
+  static Upsert upsert(int pullRequest, String sha, Optional<String> ttl, Instant at) {
     return new Upsert(
         "shop",
         new Trigger(

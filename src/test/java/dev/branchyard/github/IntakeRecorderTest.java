@@ -10,8 +10,6 @@ import dev.branchyard.lifecycle.EnvironmentRequests;
 import dev.branchyard.lifecycle.EnvironmentRequests.Upsert;
 import dev.branchyard.lifecycle.EnvironmentRequests.Upserted;
 import dev.branchyard.lifecycle.EnvironmentRequests.Upserted.Outcome;
-import dev.branchyard.lifecycle.Trigger;
-import dev.branchyard.lifecycle.TriggerSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -231,19 +229,7 @@ class IntakeRecorderTest {
   }
 
   private static Upsert upsert(int pullRequest, String sha, Instant requestedAt) {
-    return new Upsert(
-        "shop",
-        new Trigger(
-            TriggerSource.PullRequest,
-            REPO,
-            pullRequest,
-            "feature-" + pullRequest,
-            "main",
-            sha,
-            "octocat",
-            false),
-        Optional.empty(),
-        requestedAt);
+    return FileIntakeJournalTest.upsert(pullRequest, sha, Optional.empty(), requestedAt);
   }
 
   private static String sha(int n) {

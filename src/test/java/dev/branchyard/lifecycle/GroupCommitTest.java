@@ -42,16 +42,7 @@ class GroupCommitTest {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
     GroupCommit<String, String, String> commit =
-        new GroupCommit<>(
-            (key, batch) -> {
-              int number = record(key, batch);
-              if (number == 1) {
-                firstStarted.countDown();
-                awaitLatch(releaseFirst);
-              }
-              return batch.stream().map(item -> item + " in batch " + number).toList();
-            },
-            executor);
+        holdingTheFirstWrite(firstStarted, releaseFirst, " in batch ");
 
     CompletableFuture<String> first = submitOnItsOwnThread(commit, "env", "a1");
     assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
@@ -180,16 +171,7 @@ class GroupCommitTest {
     CountDownLatch firstStarted = new CountDownLatch(1);
     CountDownLatch releaseFirst = new CountDownLatch(1);
     GroupCommit<String, String, String> commit =
-        new GroupCommit<>(
-            (key, batch) -> {
-              int number = record(key, batch);
-              if (number == 1) {
-                firstStarted.countDown();
-                awaitLatch(releaseFirst);
-              }
-              return batch.stream().map(item -> item + "#" + number).toList();
-            },
-            executor);
+        holdingTheFirstWrite(firstStarted, releaseFirst, "#");
     CompletableFuture<String> first = submitOnItsOwnThread(commit, "env", "first");
     assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<List<String>> many = new CompletableFuture<>();
@@ -243,6 +225,24 @@ class GroupCommitTest {
       assertThat(results.get(i).get(30, TimeUnit.SECONDS)).isEqualTo(expected);
     }
     assertThat(mostInFlight.get()).isEqualTo(1);
+  }
+
+  /**
+   * Writes each item as {@code item + separator + batch number}, recording the batches; the first
+   * write signals {@code started} and waits for {@code release}.
+   */
+  private GroupCommit<String, String, String> holdingTheFirstWrite(
+      CountDownLatch started, CountDownLatch release, String separator) {
+    return new GroupCommit<>(
+        (key, batch) -> {
+          int number = record(key, batch);
+          if (number == 1) {
+            started.countDown();
+            awaitLatch(release);
+          }
+          return batch.stream().map(item -> item + separator + number).toList();
+        },
+        executor);
   }
 
   private int record(String key, List<String> batch) {
