@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
@@ -309,7 +310,24 @@ final class LifecycleFixture implements ControllerSetup, AutoCloseable {
     return name;
   }
 
+  /**
+   * Moves the environment to {@code headSha}, as a push would; retried when the controller's status
+   * write lands between this edit's read and its write (the edit carries the read resourceVersion).
+   */
   void updateHeadSha(String name, String headSha) {
+    for (int conflicts = 0; ; conflicts++) {
+      try {
+        editHeadSha(name, headSha);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || conflicts >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void editHeadSha(String name, String headSha) {
     environments()
         .withName(name)
         .edit(
