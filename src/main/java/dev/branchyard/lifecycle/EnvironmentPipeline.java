@@ -610,7 +610,18 @@ public class EnvironmentPipeline {
           Optional.of(config.retryInterval()));
     }
     pass.keepEnvironmentObjects(ensured.objects());
-    if (ensured.created() && hadNamespace) {
+    // Components recorded as applied went into a namespace that no longer exists. This also covers
+    // a repair that an earlier pass began (NamespaceRecreateFailed while the old namespace was
+    // terminating), after which the namespace condition no longer says it was there.
+    boolean appliedBefore =
+        spec.components().stream()
+            .anyMatch(
+                component ->
+                    pass.draft
+                        .component(component.name())
+                        .map(c -> c.appliedHash() != null)
+                        .orElse(false));
+    if (ensured.created() && (hadNamespace || appliedBefore)) {
       pass.draft.event(
           "Warning",
           "NamespaceRecreated",
