@@ -44,6 +44,13 @@ public class BuildBeans {
     };
   }
 
+  /** Lets the local backend finish removing pushed images from its storage. */
+  void closeImageBuilder(@Disposes ImageBuilder builder) throws Exception {
+    if (builder instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+
   @Produces
   @Singleton
   KubernetesBuildStatusWriter statusWriter(KubernetesClient client) {

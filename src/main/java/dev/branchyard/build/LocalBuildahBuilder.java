@@ -17,7 +17,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -29,7 +37,10 @@ import org.jboss.logging.MDC;
  * backend, for development, tests and {@code make run}. It checks out the commit with JGit (through
  * {@link GitCheckout}), runs {@code buildah bud} (vfs storage, chroot isolation, so it needs no
  * daemon and no overlay support) and {@code buildah push}, then removes the image from local
- * storage again.
+ * storage again. After a successful push that removal runs in the background, so the result (the
+ * image is in the registry) is not held back by local clean-up; a later build of the same image
+ * waits for it, and {@link #close()} gives pending removals a few seconds. A failed or cancelled
+ * build removes its image before it returns.
  *
  * <p>Everything is written under the work directory ({@code branchyard.build.local.work-dir},
  * default {@code <java.io.tmpdir>/branchyard-buildah}):
@@ -54,7 +65,7 @@ import org.jboss.logging.MDC;
  * grace period). A killed {@code bud} may leave a working container in {@code root/}; the next
  * {@code buildah rm --all} (or deleting the work directory while no build runs) removes it.
  */
-public class LocalBuildahBuilder implements ImageBuilder {
+public class LocalBuildahBuilder implements ImageBuilder, AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(LocalBuildahBuilder.class);
 
@@ -64,10 +75,30 @@ public class LocalBuildahBuilder implements ImageBuilder {
   /** How long removing a pushed image from local storage may take; it only frees disk space. */
   private static final Duration RMI_TIMEOUT = Duration.ofMinutes(1);
 
+  /** How long {@link #close()} waits for removals still pending. */
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(10);
+
   private final GitCheckout git;
   private final BuildConfig config;
   private final Clock clock;
   private final BuildahCommands commands;
+
+  /** Removes pushed images from local storage, one at a time; its thread ends when idle. */
+  private final ThreadPoolExecutor cleanUp =
+      new ThreadPoolExecutor(
+          0,
+          1,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          task -> {
+            Thread thread = new Thread(task, "buildah-clean-up");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /** Removals not yet done, by image reference. */
+  private final Map<String, Future<?>> pendingRemovals = new ConcurrentHashMap<>();
 
   public LocalBuildahBuilder(GitCheckout git, BuildConfig config, Clock clock) {
     this.git = git;
@@ -138,7 +169,16 @@ public class LocalBuildahBuilder implements ImageBuilder {
       throws InterruptedException {
     Path source = buildDir.resolve("src");
     try {
+      Instant checkoutStart = clock.instant();
       git.checkout(request.repo(), request.commitSha(), source);
+      log.line(
+          "[branchyard] checked out "
+              + request.repo()
+              + " at "
+              + request.commitSha()
+              + " in "
+              + Duration.between(checkoutStart, clock.instant()).toMillis()
+              + " ms");
     } catch (GitAccessException e) {
       return BuildFailures.failed(
           Reason.INFRASTRUCTURE,
@@ -158,6 +198,7 @@ public class LocalBuildahBuilder implements ImageBuilder {
               + request.context(),
           List.of());
     }
+    awaitRemoval(request.target());
     Instant deadline = clock.instant().plus(config.timeout());
     Run bud;
     try {
@@ -175,10 +216,16 @@ public class LocalBuildahBuilder implements ImageBuilder {
           "buildah bud failed (exit " + bud.exitCode() + ") for " + request.target(),
           lines);
     }
+    BuildResult result = null;
     try {
-      return push(request, buildDir.resolve("digest"), log, tail, deadline, start);
+      result = push(request, buildDir.resolve("digest"), log, tail, deadline, start);
+      return result;
     } finally {
-      removeLocalImage(request.target());
+      if (result instanceof Succeeded) {
+        removeLocalImageLater(request.target());
+      } else {
+        removeLocalImage(request.target());
+      }
     }
   }
 
@@ -230,6 +277,82 @@ public class LocalBuildahBuilder implements ImageBuilder {
         Reason.INFRASTRUCTURE,
         "cannot start buildah: " + e.getMessage() + "; install buildah on the Branchyard host",
         List.of());
+  }
+
+  /**
+   * Waits until the background removals queued so far are done, at most {@code timeout}.
+   *
+   * @return true if none is pending any more
+   */
+  public boolean awaitCleanUp(Duration timeout) throws InterruptedException {
+    Instant giveUp = clock.instant().plus(timeout);
+    for (Future<?> removal : List.copyOf(pendingRemovals.values())) {
+      long millisLeft = Duration.between(clock.instant(), giveUp).toMillis();
+      try {
+        removal.get(Math.max(0, millisLeft), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException | CancellationException e) {
+        // removeLocalImage logs its own failures; nothing is pending for this one any more.
+      } catch (TimeoutException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Gives pending removals up to {@link #CLOSE_GRACE}; a leftover image only costs disk space. */
+  @Override
+  public void close() {
+    try {
+      if (!awaitCleanUp(CLOSE_GRACE)) {
+        LOG.warnf(
+            "%d pushed images are still in local storage %s",
+            pendingRemovals.size(), commands.root());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      cleanUp.shutdownNow();
+    }
+  }
+
+  private void removeLocalImageLater(ImageRef image) {
+    String key = image.reference();
+    FutureTask<Void> removal = new FutureTask<>(() -> removeLocalImage(image), null);
+    pendingRemovals.put(key, removal);
+    Runnable task =
+        () -> {
+          try {
+            removal.run();
+          } finally {
+            pendingRemovals.remove(key, removal);
+          }
+        };
+    try {
+      cleanUp.execute(task);
+    } catch (RejectedExecutionException closed) {
+      task.run();
+    }
+  }
+
+  /**
+   * A removal of the same reference still queued would delete the image this build is about to
+   * make, so the build waits for it (or runs it itself, if it has not started).
+   */
+  private void awaitRemoval(ImageRef image) throws InterruptedException {
+    Future<?> pending = pendingRemovals.get(image.reference());
+    if (pending == null) {
+      return;
+    }
+    if (pending instanceof FutureTask<?> task) {
+      // Runs it here if the clean-up thread has not taken it yet; FutureTask runs it only once.
+      task.run();
+    }
+    try {
+      pending.get(RMI_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      pendingRemovals.remove(image.reference(), pending);
+    } catch (ExecutionException | CancellationException | TimeoutException e) {
+      LOG.warnf("removing the previous %s from local storage did not finish: %s", image, e);
+    }
   }
 
   /**

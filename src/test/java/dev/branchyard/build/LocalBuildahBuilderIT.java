@@ -128,10 +128,13 @@ class LocalBuildahBuilderIT {
   @Test
   void buildsAndPushesTheCommitWithTheDigestTheRegistryReports() throws Exception {
     BuildRequest request = request(goodCommit, "docker/Dockerfile", goodCommit);
+    LocalBuildahBuilder builder = builder(Duration.ofMinutes(5));
 
-    BuildResult result = builder(Duration.ofMinutes(5)).build(request, lines::add);
+    BuildResult result = builder.build(request, lines::add);
 
     assertThat(result).as("log:\n%s", String.join("\n", lines)).isInstanceOf(Succeeded.class);
+    // The pushed image leaves local storage in the background, after the result.
+    assertThat(builder.awaitCleanUp(Duration.ofMinutes(1))).isTrue();
     String digest = ((Succeeded) result).digest();
     assertThat(digest).startsWith("sha256:");
     assertThat(
@@ -141,6 +144,23 @@ class LocalBuildahBuilderIT {
     assertThat(lines).isNotEmpty().noneMatch(line -> line.contains(SECRET));
     assertThat(localImages()).doesNotContain(request.target().reference());
     assertThat(workDir.resolve("builds")).isEmptyDirectory();
+    assertNoBuildahProcessLeft();
+  }
+
+  @Test
+  void aRebuildRightAfterAPushIsNotUndoneByTheFirstBuildsPendingCleanUp() throws Exception {
+    // The first build's image removal is queued as its result comes back; the second build of
+    // the same tag must not have its fresh image removed by it before its own push.
+    BuildRequest request = request(goodCommit, "docker/Dockerfile", "rebuild-" + goodCommit);
+    LocalBuildahBuilder builder = builder(Duration.ofMinutes(5));
+
+    BuildResult first = builder.build(request, lines::add);
+    BuildResult second = builder.build(request, lines::add);
+
+    assertThat(first).as("log:\n%s", String.join("\n", lines)).isInstanceOf(Succeeded.class);
+    assertThat(second).as("log:\n%s", String.join("\n", lines)).isInstanceOf(Succeeded.class);
+    assertThat(builder.awaitCleanUp(Duration.ofMinutes(1))).isTrue();
+    assertThat(localImages()).doesNotContain(request.target().reference());
     assertNoBuildahProcessLeft();
   }
 

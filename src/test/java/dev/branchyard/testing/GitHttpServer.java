@@ -59,6 +59,15 @@ import org.eclipse.jgit.transport.UploadPack;
  */
 public final class GitHttpServer implements AutoCloseable {
 
+  static {
+    // The JDK server writes a response's headers and body separately; without TCP_NODELAY the
+    // body waits for the client's delayed ACK (40 ms on Linux) on every request, which a real git
+    // server does not add. Read once, when the first JDK HttpServer of the JVM starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private static final String UPLOAD_PACK = "git-upload-pack";
   private static final String REALM = "Basic realm=\"branchyard-test-git\"";
 
