@@ -76,6 +76,16 @@ public interface GitHubConfig {
     @WithDefault("1s")
     Duration minWriteInterval();
 
+    /**
+     * The most Environment writes the intake makes per second, all environments together (after a
+     * quiet second, this many may go at once). When more environments have changes waiting, each
+     * waits its turn and gathers more changes meanwhile, so a burst of deliveries across many pull
+     * requests (a base branch moved under all of them) does not become a burst of API server
+     * writes. At least 1.
+     */
+    @WithDefault("20")
+    int maxWritesPerSecond();
+
     /** How long a change that keeps failing to be recorded is retried before it is given up. */
     @WithDefault("1h")
     Duration giveUpAfter();

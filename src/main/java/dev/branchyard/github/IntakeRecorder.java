@@ -78,6 +78,7 @@ public class IntakeRecorder {
   private final Clock clock;
   private final ScheduledExecutorService workers;
   private final LinkedBlockingQueue<String> ready = new LinkedBlockingQueue<>();
+  private final WritePacer pacer;
 
   // Guarded by this: changes waiting per environment, environments queued in ready or being
   // written (or waiting out a backoff), and waiting changes per pull request.
@@ -113,6 +114,7 @@ public class IntakeRecorder {
     this.requests = requests;
     this.config = config;
     this.clock = clock;
+    this.pacer = new WritePacer(config.maxWritesPerSecond(), System::nanoTime);
     this.workers =
         Executors.newScheduledThreadPool(
             WRITERS + 1,
@@ -235,6 +237,11 @@ public class IntakeRecorder {
       String name;
       try {
         name = ready.take();
+        // Its changes keep gathering while it waits for its turn among all environments.
+        long turn = pacer.reserve();
+        if (turn > 0) {
+          TimeUnit.NANOSECONDS.sleep(turn);
+        }
       } catch (InterruptedException e) {
         return;
       }

@@ -177,6 +177,26 @@ class IntakeRecorderTest {
   }
 
   @Test
+  void writesAcrossEnvironmentsArePacedByMaxWritesPerSecond() throws Exception {
+    recorder = recorder(intake(1000, Duration.ZERO, Duration.ofMinutes(1), 2));
+
+    List<CompletableFuture<Upserted>> results = new ArrayList<>();
+    for (int pr = 1; pr <= 6; pr++) {
+      results.add(recorder.accept(upsert(pr, sha(pr), NOW)));
+    }
+    CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+    // Two at once (a second's worth), then one every half second: the sixth no sooner than 1.5 s
+    // after the first (a lower bound only, so a slow machine cannot fail it).
+    List<Long> started = requests.startedAt.stream().sorted().toList();
+    assertThat(started).hasSize(6);
+    assertThat(Duration.ofNanos(started.get(5) - started.get(0)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(1450));
+    assertThat(results).allSatisfy(r -> assertThat(r.join().outcome()).isEqualTo(Outcome.CREATED));
+  }
+
+  @Test
   void recordsWhatAPreviousRunAcceptedButDidNotRecord() {
     Upsert recent = upsert(1, sha(1), NOW.minusSeconds(10));
     Upsert tooOld = upsert(2, sha(2), NOW.minusSeconds(7200));
@@ -200,6 +220,11 @@ class IntakeRecorderTest {
 
   private static GitHubConfig.Intake intake(
       int maxBacklog, Duration minWriteInterval, Duration giveUpAfter) {
+    return intake(maxBacklog, minWriteInterval, giveUpAfter, 1000);
+  }
+
+  private static GitHubConfig.Intake intake(
+      int maxBacklog, Duration minWriteInterval, Duration giveUpAfter, int maxWritesPerSecond) {
     return new GitHubConfig.Intake() {
       @Override
       public Path journalDir() {
@@ -222,6 +247,11 @@ class IntakeRecorderTest {
       }
 
       @Override
+      public int maxWritesPerSecond() {
+        return maxWritesPerSecond;
+      }
+
+      @Override
       public Duration giveUpAfter() {
         return giveUpAfter;
       }
@@ -241,6 +271,7 @@ class IntakeRecorderTest {
     final EnvironmentRequests delegate;
     final AtomicInteger calls = new AtomicInteger();
     final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());
+    final List<Long> startedAt = Collections.synchronizedList(new ArrayList<>());
     volatile RuntimeException failure;
 
     CountingRequests(EnvironmentRequests delegate) {
@@ -249,6 +280,7 @@ class IntakeRecorderTest {
 
     @Override
     public List<Upserted> upsertAll(List<Upsert> batch) {
+      startedAt.add(System.nanoTime());
       calls.incrementAndGet();
       batchSizes.add(batch.size());
       RuntimeException fail = failure;

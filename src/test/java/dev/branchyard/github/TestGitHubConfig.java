@@ -52,6 +52,11 @@ record TestGitHubConfig(
       }
 
       @Override
+      public int maxWritesPerSecond() {
+        return 1000;
+      }
+
+      @Override
       public Duration giveUpAfter() {
         return Duration.ofMinutes(1);
       }
