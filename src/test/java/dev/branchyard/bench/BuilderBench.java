@@ -103,10 +103,11 @@ import java.util.stream.Stream;
  * servers set it: without it each response waited 40 ms for a delayed ACK, which made the checkout
  * of a new commit take 165 ms instead of 20 to 40 ms.
  *
- * <p>Three warm-up rounds (all cases and the shell) come before the five measured ones: with one,
- * the JIT was still compiling the checkout's code (JGit and the in-process git server) in the
- * background during the next builds, on the same two cores as buildah, which showed as 40 to 90 ms
- * of backend overhead that a running Branchyard, past its first few builds, does not have.
+ * <p>Three warm-up rounds (all cases and the shell) come before the five measured ones. With one,
+ * the backend's runs that fetch were 90 to 130 ms slower than the shell's while the fetch alone
+ * took 30 to 45 ms; with three, the difference is about the fetch. The likely cause is the JIT
+ * still compiling the fetch's code (JGit and the in-process git server) during the next builds, on
+ * the same two cores as buildah: a cost of the first few builds of a process, not of each build.
  *
  * <p>Every run, on either side and including warm-ups, builds its own commit: the same Dockerfile
  * ({@code FROM scratch}, {@code COPY} of one small file) with different file content, pushed under
