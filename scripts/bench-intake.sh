@@ -7,7 +7,7 @@
 # Not a test; prints a markdown table and writes target/bench/intake.json; exits non-zero if a
 # part failed its target.
 #
-#   scripts/bench-intake.sh [--only a,b] [--rate 200] [--seconds 30]
+#   scripts/bench-intake.sh [--only a,b,api] [--rate 200] [--seconds 30] [--warm-up-seconds 20] [--event ping]
 #
 # The cluster: $KUBECONFIG if set, else the local platform in $BRANCHYARD_PLATFORM_STATE_DIR
 # (default /tmp/by-shared; start one with scripts/local-platform.sh up --state-dir DIR).

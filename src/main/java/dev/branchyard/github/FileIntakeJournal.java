@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -109,14 +110,10 @@ public final class FileIntakeJournal implements IntakeJournal, AutoCloseable {
       this.lockChannel = slotChannel;
       this.lock = slotLock;
       this.file = directory.resolve("journal-" + (slot - 1) + ".log");
-      long last = read();
+      Map<Long, Journaled> found = new TreeMap<>();
+      long last = read(found);
       this.sequence = new AtomicLong(last);
-      List<Journaled> found = new ArrayList<>();
-      for (Map.Entry<Long, byte[]> entry : unfinished.entrySet()) {
-        JsonNode node = json.readTree(entry.getValue());
-        found.add(new Journaled(entry.getKey(), upsertOf(node), acceptedAt(node)));
-      }
-      this.recovered = List.copyOf(found);
+      this.recovered = List.copyOf(found.values());
       rewrite();
       if (!recovered.isEmpty()) {
         LOG.infof(
@@ -227,8 +224,11 @@ public final class FileIntakeJournal implements IntakeJournal, AutoCloseable {
     }
   }
 
-  /** Reads the file into {@link #unfinished}; returns the highest sequence number in it. */
-  private long read() throws IOException {
+  /**
+   * Reads the file into {@link #unfinished} and {@code found} (the same upserts, parsed); returns
+   * the highest sequence number in it.
+   */
+  private long read(Map<Long, Journaled> found) throws IOException {
     long last = 0;
     if (!Files.exists(file)) {
       return last;
@@ -242,10 +242,13 @@ public final class FileIntakeJournal implements IntakeJournal, AutoCloseable {
       try {
         JsonNode node = json.readTree(text);
         if (node.has("done")) {
-          unfinished.remove(node.get("done").asLong());
+          long number = node.get("done").asLong();
+          unfinished.remove(number);
+          found.remove(number);
         } else {
           long number = node.get("seq").asLong();
-          upsertOf(node); // unreadable entries are skipped here, not at replay
+          // Unreadable entries are skipped here, not at replay.
+          found.put(number, new Journaled(number, upsertOf(node), acceptedAt(node)));
           unfinished.put(number, (text + "\n").getBytes(StandardCharsets.UTF_8));
           last = Math.max(last, number);
         }

@@ -254,9 +254,8 @@ public class IntakeRecorder {
         release(name);
         continue;
       }
-      long started = System.nanoTime();
       synchronized (this) {
-        lastWrite.put(name, started);
+        lastWrite.put(name, System.nanoTime());
       }
       try {
         List<Upserted> done = requests.upsertAll(batch.stream().map(i -> i.upsert).toList());
@@ -264,7 +263,7 @@ public class IntakeRecorder {
           finish(batch.get(i));
           batch.get(i).result.complete(done.get(i));
         }
-        releaseAfterWrite(name, started);
+        releaseAfterWrite(name);
       } catch (RuntimeException e) {
         failed(name, batch, e);
       }
@@ -330,7 +329,7 @@ public class IntakeRecorder {
    * Done with writing an environment: changes that arrived meanwhile are queued (once {@code
    * min-write-interval} has passed since this write began).
    */
-  private synchronized void releaseAfterWrite(String name, long started) {
+  private synchronized void releaseAfterWrite(String name) {
     if (lastWrite.size() > MAX_REMEMBERED_WRITES) {
       long horizon = System.nanoTime() - config.minWriteInterval().toNanos();
       lastWrite.values().removeIf(at -> at - horizon < 0);

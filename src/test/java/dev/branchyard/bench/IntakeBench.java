@@ -67,7 +67,11 @@ import java.util.stream.Collectors;
  * </ul>
  *
  * Not a test. Arguments: {@code --url U --secret S --kubeconfig F --namespace N [--rate 200]
- * [--seconds 30] [--only a,b] [--output target/bench/intake.json]}.
+ * [--seconds 30] [--warm-up-seconds 20] [--only a,b,api] [--event pull_request] [--output
+ * target/bench/intake.json]}. Diagnostics, not targets: {@code --only api} writes the same
+ * Environment changes straight to the API server (no Branchyard); {@code --event ping} sends the
+ * same signed bodies as {@code ping} deliveries, which Branchyard answers without a journal or a
+ * write, giving the floor of the HTTP path on this machine.
  */
 public final class IntakeBench {
 
@@ -92,9 +96,12 @@ public final class IntakeBench {
           new HttpClientOptions().setKeepAlive(true).setConnectTimeout(5000),
           new PoolOptions().setHttp1MaxSize(1024));
   private final ObjectNode template;
+  private final String event;
 
-  private IntakeBench(String url, String secret, KubernetesClient kube, String namespace)
+  private IntakeBench(
+      String url, String secret, KubernetesClient kube, String namespace, String event)
       throws Exception {
+    this.event = event;
     this.url = url;
     this.secret = secret;
     this.kube = kube;
@@ -131,7 +138,8 @@ public final class IntakeBench {
               required(options, "url"),
               required(options, "secret"),
               kube,
-              required(options, "namespace"));
+              required(options, "namespace"),
+              options.getOrDefault("event", "pull_request"));
       if (only.contains("a")) {
         Map<String, Object> a =
             bench.steadyRate(
@@ -431,7 +439,7 @@ public final class IntakeBench {
             .setAbsoluteURI(url + "/webhooks/github")
             .setTimeout(TimeUnit.SECONDS.toMillis(10))
             .putHeader("Content-Type", "application/json")
-            .putHeader("X-GitHub-Event", System.getProperty("bench.event", "pull_request"))
+            .putHeader("X-GitHub-Event", event)
             .putHeader("X-GitHub-Delivery", planned.deliveryId())
             .putHeader("X-Hub-Signature-256", planned.signature());
     CompletableFuture<Void> done = new CompletableFuture<>();
