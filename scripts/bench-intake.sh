@@ -75,6 +75,11 @@ done
 echo "bench-intake: Branchyard answers; load before: $(uptime)"
 
 rc=0
+# The load generator runs in Maven's JVM. With its default heap it paused for its own GC every
+# second or so, up to 70 ms, and an open-model bench counts such a pause as Branchyard's latency
+# (the requests due during it go out late). A fixed 1 GB young generation leaves it no GC to do
+# during a run; its GC log says so (target/bench/intake-loadgen-gc.log).
+MAVEN_OPTS="${MAVEN_OPTS:-} -Xms2g -Xmx2g -Xmn1g -Xlog:gc:file=$OUT/intake-loadgen-gc.log" \
 ./mvnw -B -q exec:java -Dexec.mainClass=dev.branchyard.bench.IntakeBench \
   -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="--kubeconfig $KUBECONFIG --namespace $NAMESPACE --url $url --secret $SECRET --output $OUT/intake.json $*" \

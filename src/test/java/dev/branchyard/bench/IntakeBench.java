@@ -60,7 +60,9 @@ import java.util.stream.Collectors;
  *       model: each request is sent at its scheduled time whether or not earlier ones were
  *       answered, and its latency counts from that time, so a stall shows as latency instead of as
  *       fewer requests): acknowledgement latency p50/p90/p99/max, errors, and lost deliveries (a PR
- *       whose Environment is not at its newest head afterwards, or a delivery not answered 2xx);
+ *       whose Environment is not at its newest head afterwards, or a delivery not answered 2xx). 50
+ *       PRs; a warm-up of the same pushes at the same rate comes first, unmeasured, and leaves
+ *       their environments in place, as a PR's is from its opening when its pushes come;
  *   <li>(b) a storm: 500 deliveries for 20 PRs (20 distinct pushes each, 100 of them sent twice
  *       with the same delivery id), shuffled, sent 20 at a time: exactly 20 Environments must
  *       remain, each at its PR's newest head; time until they are.
@@ -200,12 +202,17 @@ public final class IntakeBench {
       throws Exception {
     clear();
     int prs = 50;
-    // Warm-up (JIT of both JVMs, connection pools), not measured: warmUpSeconds at the rate.
-    List<Planned> warmUp = plan(rate * warmUpSeconds, prs, 900, 0);
-    run(warmUp, rate);
-    clear();
+    // Warm-up (JIT of both JVMs, connection pools), not measured: warmUpSeconds at the rate, on
+    // the same 50 PRs, so their environments exist when the measured pushes come, as they do for
+    // synchronize events (a PR's environment is created when it is opened). Measured on fresh PRs
+    // instead, the first second also creates 50 environments at once.
+    int warmUpCount = rate * warmUpSeconds;
+    List<Planned> warmUp = plan(warmUpCount, prs, 1000, 1, 0);
     int total = rate * seconds;
-    List<Planned> planned = plan(total, prs, 1000, 0);
+    // Pushed after the warm-up's: each PR's updated_at moves on from where the warm-up left it.
+    // Both planned first, so the measured deliveries follow the warm-up's without a pause.
+    List<Planned> planned = plan(total, prs, 1000, 0, warmUpCount / prs + 1);
+    run(warmUp, rate);
     Run run = run(planned, rate);
     Map<Integer, String> newest = newestByPr(planned);
     Map<Integer, String> actual = await(newest, Duration.ofSeconds(30));
@@ -321,7 +328,7 @@ public final class IntakeBench {
   private Map<String, Object> storm() throws Exception {
     clear();
     int prs = 20;
-    List<Planned> unique = plan(400, prs, 2000, 0);
+    List<Planned> unique = plan(400, prs, 2000, 0, 0);
     List<Planned> all = new ArrayList<>(unique);
     Random random = new Random(42);
     for (int i = 0; i < 100; i++) {
@@ -371,13 +378,14 @@ public final class IntakeBench {
    * {@code count} synchronize deliveries round-robin over {@code prs} PRs numbered from {@code
    * firstPr}; each PR's deliveries in order of updated_at, one second apart.
    */
-  private List<Planned> plan(int count, int prs, int firstPr, int seed) throws Exception {
+  private List<Planned> plan(int count, int prs, int firstPr, int seed, long firstSecond)
+      throws Exception {
     List<Planned> planned = new ArrayList<>(count);
     Random random = new Random(seed + firstPr);
     for (int i = 0; i < count; i++) {
       int pr = firstPr + i % prs;
       String sha = sha(random);
-      Instant updatedAt = BASE_TIME.plusSeconds(i / prs);
+      Instant updatedAt = BASE_TIME.plusSeconds(firstSecond + i / prs);
       ObjectNode payload = template.deepCopy();
       payload.put("number", pr);
       payload.put("after", sha);
@@ -457,30 +465,63 @@ public final class IntakeBench {
             answer -> {
               long latency = System.nanoTime() - due;
               if (answer.succeeded()) {
-                run.record(latency, answer.result().getKey(), answer.result().getValue(), null);
+                run.record(
+                    due, latency, answer.result().getKey(), answer.result().getValue(), null);
               } else {
-                run.record(latency, 0, null, answer.cause());
+                run.record(due, latency, 0, null, answer.cause());
               }
               done.complete(null);
             });
     return done;
   }
 
-  /** What the sends saw. */
+  /**
+   * What the sends saw. Answers are only stored while the load runs and read afterwards ({@link
+   * #tally()}): parsing each one in the callback made the load generator's own garbage, and its GC
+   * pauses, part of the measured latency.
+   */
   private static final class Run {
     final long[] latencies;
+    final long[] dues;
+    final int[] statusCodes;
+    final String[] bodies;
+    final Throwable[] failures;
     final AtomicInteger next = new AtomicInteger();
     final Map<String, AtomicInteger> statuses = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     final AtomicInteger errors = new AtomicInteger();
     long sendSpanNanos;
+    private boolean tallied;
 
     Run(int size) {
       latencies = new long[size];
+      dues = new long[size];
+      statusCodes = new int[size];
+      bodies = new String[size];
+      failures = new Throwable[size];
     }
 
-    void record(long latency, int status, String body, Throwable failure) {
-      latencies[next.getAndIncrement()] = latency;
+    void record(long due, long latency, int status, String body, Throwable failure) {
+      int i = next.getAndIncrement();
+      dues[i] = due;
+      latencies[i] = latency;
+      statusCodes[i] = status;
+      bodies[i] = body;
+      failures[i] = failure;
+    }
+
+    /** Counts statuses, errors and outcomes of the answers recorded so far (once). */
+    private synchronized void tally() {
+      if (tallied) {
+        return;
+      }
+      tallied = true;
+      for (int i = 0; i < next.get(); i++) {
+        count(statusCodes[i], bodies[i], failures[i]);
+      }
+    }
+
+    private void count(int status, String body, Throwable failure) {
       if (failure != null) {
         statuses
             .computeIfAbsent(
@@ -513,16 +554,19 @@ public final class IntakeBench {
     }
 
     long errors() {
+      tally();
       return errors.get();
     }
 
     Map<String, Integer> statuses() {
+      tally();
       return new TreeMap<>(
           statuses.entrySet().stream()
               .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())));
     }
 
     Map<String, Integer> outcomes() {
+      tally();
       return new TreeMap<>(
           outcomes.entrySet().stream()
               .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get())));
@@ -536,7 +580,28 @@ public final class IntakeBench {
       l.put("p90_ms", percentile(sorted, 0.90));
       l.put("p99_ms", percentile(sorted, 0.99));
       l.put("max_ms", sorted.length == 0 ? 0.0 : round(sorted[sorted.length - 1] / 1e6));
+      l.put("over_25ms_per_second", overPerSecond(TimeUnit.MILLISECONDS.toNanos(25)));
       return l;
+    }
+
+    /**
+     * For each second of the run (by when requests were due): how many answers took longer than
+     * {@code limit}. Tells a few stalls (all in a second or two) from a spread-out tail.
+     */
+    private List<Integer> overPerSecond(long limit) {
+      int count = next.get();
+      if (count == 0) {
+        return List.of();
+      }
+      long first = Arrays.stream(dues, 0, count).min().orElseThrow();
+      long last = Arrays.stream(dues, 0, count).max().orElseThrow();
+      int[] seconds = new int[(int) TimeUnit.NANOSECONDS.toSeconds(last - first) + 1];
+      for (int i = 0; i < count; i++) {
+        if (latencies[i] > limit) {
+          seconds[(int) TimeUnit.NANOSECONDS.toSeconds(dues[i] - first)]++;
+        }
+      }
+      return Arrays.stream(seconds).boxed().toList();
     }
   }
 
