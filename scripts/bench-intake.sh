@@ -7,7 +7,12 @@
 # Not a test; prints a markdown table and writes target/bench/intake.json; exits non-zero if a
 # part failed its target.
 #
-#   scripts/bench-intake.sh [--only a,b,api] [--rate 200] [--seconds 30] [--warm-up-seconds 20] [--event ping]
+#   scripts/bench-intake.sh [--only a,b,api] [--rate 200] [--seconds 30] [--warm-up-seconds 20]
+#                           [--max-warm-up-seconds 120] [--event ping]
+#
+# (a) warms up at the same rate for at least --warm-up-seconds, then until the JIT compilers of
+# Branchyard's JVM and the load generator's spend under 100 ms per 5 s (read with jstat), at most
+# --max-warm-up-seconds; the JSON and the table say how long it took.
 #
 # The cluster: $KUBECONFIG if set, else the local platform in $BRANCHYARD_PLATFORM_STATE_DIR
 # (default /tmp/by-shared; start one with scripts/local-platform.sh up --state-dir DIR).
@@ -51,14 +56,25 @@ echo "bench-intake: installing the CRDs and namespace $NAMESPACE"
   -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
   -Dexec.args="--prepare true --kubeconfig $KUBECONFIG --namespace $NAMESPACE --url $url --secret $SECRET"
 
+# Branchyard gets the JVM options the Deployment gives it (k8s/deployment.yaml's JAVA_OPTS_APPEND:
+# heap share and GC), with -XX:MaxRAM standing for the pod's memory limit, so the heap and the GC
+# measured here are the pod's.
+deploy_java_opts=$(sed -n '/name: JAVA_OPTS_APPEND/{n;s/.*value: "\(.*\)"/\1/p;}' k8s/deployment.yaml)
+memory_limit_mi=$(sed -n '/limits:/{n;s/.*memory: *\([0-9]*\)Mi.*/\1/p;}' k8s/deployment.yaml)
+if [[ -z "$deploy_java_opts" || -z "$memory_limit_mi" ]]; then
+  echo "bench-intake: cannot read JAVA_OPTS_APPEND and the memory limit from k8s/deployment.yaml" >&2
+  exit 1
+fi
+app_java_opts="-XX:MaxRAM=${memory_limit_mi}m $deploy_java_opts"
+
 app_log="$OUT/intake-app.log"
-echo "bench-intake: starting Branchyard on $url (log: $app_log)"
+echo "bench-intake: starting Branchyard on $url with $app_java_opts (log: $app_log)"
 KUBECONFIG="$KUBECONFIG" \
   QUARKUS_HTTP_PORT="$port" QUARKUS_HTTP_HOST=127.0.0.1 \
   QUARKUS_KUBERNETES_CLIENT_NAMESPACE="$NAMESPACE" \
   BRANCHYARD_LIFECYCLE_ASSUME_LEADER=false \
   BRANCHYARD_GITHUB_WEBHOOK_SECRET="$SECRET" \
-  java -Xmx512m ${BENCH_APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$app_log" 2>&1 &
+  java $app_java_opts ${BENCH_APP_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >"$app_log" 2>&1 &
 app_pid=$!
 trap 'kill "$app_pid" 2>/dev/null || true; wait "$app_pid" 2>/dev/null || true' EXIT
 
@@ -82,7 +98,7 @@ rc=0
 MAVEN_OPTS="${MAVEN_OPTS:-} -Xms2g -Xmx2g -Xmn1g -Xlog:gc:file=$OUT/intake-loadgen-gc.log" \
 ./mvnw -B -q exec:java -Dexec.mainClass=dev.branchyard.bench.IntakeBench \
   -Dexec.classpathScope=test -Dexec.cleanupDaemonThreads=false \
-  -Dexec.args="--kubeconfig $KUBECONFIG --namespace $NAMESPACE --url $url --secret $SECRET --output $OUT/intake.json $*" \
+  -Dexec.args="--kubeconfig $KUBECONFIG --namespace $NAMESPACE --url $url --secret $SECRET --app-pid $app_pid --output $OUT/intake.json $*" \
   || rc=$?
 echo "bench-intake: load after: $(uptime)"
 exit "$rc"

@@ -1,6 +1,5 @@
 package dev.branchyard.github;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.branchyard.github.EnvironmentIntent.Destroy;
@@ -24,6 +23,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -207,7 +207,7 @@ public class WebhookIntake {
     JsonNode body;
     try {
       body = parse(delivery);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       return DeliveryOutcome.of(
           400, "bad-request", "the body is not a JSON webhook payload: " + e.getMessage());
     }
@@ -232,12 +232,12 @@ public class WebhookIntake {
     }
   }
 
-  private JsonNode parse(Delivery delivery) throws JsonProcessingException {
+  private JsonNode parse(Delivery delivery) throws IOException {
     String type = delivery.contentType().orElse("").toLowerCase(Locale.ROOT);
-    String text = new String(delivery.body(), StandardCharsets.UTF_8);
+    JsonNode node;
     if (type.startsWith("application/x-www-form-urlencoded")) {
       String payload = null;
-      for (String pair : text.split("&")) {
+      for (String pair : new String(delivery.body(), StandardCharsets.UTF_8).split("&")) {
         if (pair.startsWith("payload=")) {
           payload = URLDecoder.decode(pair.substring("payload=".length()), StandardCharsets.UTF_8);
         }
@@ -245,9 +245,11 @@ public class WebhookIntake {
       if (payload == null) {
         throw new IllegalArgumentException("a form-encoded delivery needs a payload field");
       }
-      text = payload;
+      node = json.readTree(payload);
+    } else {
+      // Parsed from the bytes: no copy of the body as a String (GitHub's can be megabytes).
+      node = json.readTree(delivery.body());
     }
-    JsonNode node = json.readTree(text);
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("expected a JSON object");
     }

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Names of Environments, derived from what asked for them so that every front end (webhook, chat,
@@ -20,6 +21,17 @@ public final class EnvironmentNames {
   public static final int MAX_LENGTH = 53;
 
   private static final int HASH_LENGTH = 8;
+
+  // Compiled once: names are derived for every webhook delivery and every API request.
+  private static final Pattern GIT_SUFFIX = Pattern.compile("\\.git$");
+  private static final Pattern URL_PREFIX = Pattern.compile("^[a-z]+://[^/]+/");
+  private static final Pattern NOT_LABEL_CHARACTERS = Pattern.compile("[^A-Za-z0-9._-]");
+  private static final Pattern LABEL_EDGES = Pattern.compile("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$");
+  private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
+  private static final Pattern NOT_NAME_CHARACTERS = Pattern.compile("[^a-z0-9-]+");
+  private static final Pattern DASH_RUNS = Pattern.compile("-{2,}");
+  private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+  private static final Pattern TRAILING_DASHES = Pattern.compile("-+$");
 
   private EnvironmentNames() {}
 
@@ -40,9 +52,9 @@ public final class EnvironmentNames {
    * A label value standing for a repository: {@code owner.name} when it fits a label, else a hash.
    */
   public static String repoLabel(String repo) {
-    String slug = repo.replaceAll("\\.git$", "").replaceAll("^[a-z]+://[^/]+/", "");
-    slug = slug.replace('/', '.').replaceAll("[^A-Za-z0-9._-]", "-");
-    slug = slug.replaceAll("^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "");
+    String slug = URL_PREFIX.matcher(GIT_SUFFIX.matcher(repo).replaceAll("")).replaceAll("");
+    slug = NOT_LABEL_CHARACTERS.matcher(slug.replace('/', '.')).replaceAll("-");
+    slug = LABEL_EDGES.matcher(slug).replaceAll("");
     if (!slug.isEmpty() && slug.length() <= 63) {
       return slug;
     }
@@ -50,25 +62,22 @@ public final class EnvironmentNames {
   }
 
   private static String repoName(String repo) {
-    String trimmed = repo.replaceAll("/+$", "").replaceAll("\\.git$", "");
+    String trimmed =
+        GIT_SUFFIX.matcher(TRAILING_SLASHES.matcher(repo).replaceAll("")).replaceAll("");
     int slash = trimmed.lastIndexOf('/');
     return slash < 0 ? trimmed : trimmed.substring(slash + 1);
   }
 
   private static String name(String wanted, String identity) {
-    String slug =
-        wanted
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^a-z0-9-]+", "-")
-            .replaceAll("-{2,}", "-")
-            .replaceAll("^-+|-+$", "");
+    String slug = NOT_NAME_CHARACTERS.matcher(wanted.toLowerCase(Locale.ROOT)).replaceAll("-");
+    slug = EDGE_DASHES.matcher(DASH_RUNS.matcher(slug).replaceAll("-")).replaceAll("");
     if (slug.length() <= MAX_LENGTH && slug.equals(wanted)) {
       return slug;
     }
     // Anything changed by the slugging (case, characters) gets the hash too: "Feature/A" and
     // "feature-a" are different branches and must stay different environments.
     String head = slug.substring(0, Math.min(slug.length(), MAX_LENGTH - HASH_LENGTH - 1));
-    head = head.replaceAll("-+$", "");
+    head = TRAILING_DASHES.matcher(head).replaceAll("");
     return (head.isEmpty() ? "env" : head) + "-" + hash(identity);
   }
 

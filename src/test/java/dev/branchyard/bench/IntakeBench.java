@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -62,18 +63,20 @@ import java.util.stream.Collectors;
  *       fewer requests): acknowledgement latency p50/p90/p99/max, errors, and lost deliveries (a PR
  *       whose Environment is not at its newest head afterwards, or a delivery not answered 2xx). 50
  *       PRs; a warm-up of the same pushes at the same rate comes first, unmeasured, and leaves
- *       their environments in place, as a PR's is from its opening when its pushes come;
+ *       their environments in place, as a PR's is from its opening when its pushes come. It lasts
+ *       until both JVMs' JIT compilers have settled ({@link WarmUp}), so what is measured is the
+ *       intake, not how far C2 got;
  *   <li>(b) a storm: 500 deliveries for 20 PRs (20 distinct pushes each, 100 of them sent twice
  *       with the same delivery id), shuffled, sent 20 at a time: exactly 20 Environments must
  *       remain, each at its PR's newest head; time until they are.
  * </ul>
  *
  * Not a test. Arguments: {@code --url U --secret S --kubeconfig F --namespace N [--rate 200]
- * [--seconds 30] [--warm-up-seconds 20] [--only a,b,api] [--event pull_request] [--output
- * target/bench/intake.json]}. Diagnostics, not targets: {@code --only api} writes the same
- * Environment changes straight to the API server (no Branchyard); {@code --event ping} sends the
- * same signed bodies as {@code ping} deliveries, which Branchyard answers without a journal or a
- * write, giving the floor of the HTTP path on this machine.
+ * [--seconds 30] [--warm-up-seconds 20] [--max-warm-up-seconds 120] [--app-pid P] [--only a,b,api]
+ * [--event pull_request] [--output target/bench/intake.json]}. Diagnostics, not targets: {@code
+ * --only api} writes the same Environment changes straight to the API server (no Branchyard);
+ * {@code --event ping} sends the same signed bodies as {@code ping} deliveries, which Branchyard
+ * answers without a journal or a write, giving the floor of the HTTP path on this machine.
  */
 public final class IntakeBench {
 
@@ -147,7 +150,10 @@ public final class IntakeBench {
             bench.steadyRate(
                 Integer.parseInt(options.getOrDefault("rate", "200")),
                 Integer.parseInt(options.getOrDefault("seconds", "30")),
-                Integer.parseInt(options.getOrDefault("warm-up-seconds", "20")));
+                new WarmUp(
+                    Integer.parseInt(options.getOrDefault("warm-up-seconds", "20")),
+                    Integer.parseInt(options.getOrDefault("max-warm-up-seconds", "120")),
+                    Optional.ofNullable(options.get("app-pid")).map(Long::parseLong)));
         results.put("a_rate", a);
         exit |= Boolean.TRUE.equals(a.get("pass")) ? 0 : 1;
       }
@@ -198,21 +204,27 @@ public final class IntakeBench {
 
   // ---- (a) fixed arrival rate -----------------------------------------------------------------
 
-  private Map<String, Object> steadyRate(int rate, int seconds, int warmUpSeconds)
+  private Map<String, Object> steadyRate(int rate, int seconds, WarmUp warmUpPolicy)
       throws Exception {
     clear();
     int prs = 50;
-    // Warm-up (JIT of both JVMs, connection pools), not measured: warmUpSeconds at the rate, on
-    // the same 50 PRs, so their environments exist when the measured pushes come, as they do for
-    // synchronize events (a PR's environment is created when it is opened). Measured on fresh PRs
-    // instead, the first second also creates 50 environments at once.
-    int warmUpCount = rate * warmUpSeconds;
-    List<Planned> warmUp = plan(warmUpCount, prs, 1000, 1, 0);
+    // Warm-up (JIT of both JVMs, connection pools), not measured: slices of WarmUp.SLICE_SECONDS at
+    // the rate, on the same 50 PRs, so their environments exist when the measured pushes come, as
+    // they do for synchronize events (a PR's environment is created when it is opened). Measured
+    // on fresh PRs instead, the first second also creates 50 environments at once.
+    int sliceCount = rate * WarmUp.SLICE_SECONDS;
+    int slices = warmUpPolicy.maxSlices();
+    List<List<Planned>> warmUp = new ArrayList<>(slices);
+    for (int i = 0; i < slices; i++) {
+      warmUp.add(plan(sliceCount, prs, 1000, 1 + i, (long) i * (sliceCount / prs + 1)));
+    }
     int total = rate * seconds;
-    // Pushed after the warm-up's: each PR's updated_at moves on from where the warm-up left it.
-    // Both planned first, so the measured deliveries follow the warm-up's without a pause.
-    List<Planned> planned = plan(total, prs, 1000, 0, warmUpCount / prs + 1);
-    run(warmUp, rate);
+    // Pushed after any warm-up's: each PR's updated_at moves on from where the warm-up left it.
+    // All planned first, so the measured deliveries follow the warm-up's without a pause.
+    List<Planned> planned = plan(total, prs, 1000, 0, (long) slices * (sliceCount / prs + 1));
+    // The planning's garbage collected now, not during the run.
+    System.gc();
+    WarmUp.Outcome warmedUp = warmUpPolicy.run(slice -> run(warmUp.get(slice), rate));
     Run run = run(planned, rate);
     Map<Integer, String> newest = newestByPr(planned);
     Map<Integer, String> actual = await(newest, Duration.ofSeconds(30));
@@ -223,7 +235,9 @@ public final class IntakeBench {
     Map<String, Object> a = new LinkedHashMap<>();
     a.put("rate_per_s", rate);
     a.put("seconds", seconds);
-    a.put("warm_up_seconds", warmUpSeconds);
+    a.put("warm_up_seconds", warmedUp.seconds());
+    a.put("warm_up_settled", warmedUp.settled());
+    a.put("warm_up_jit_ms_per_slice", warmedUp.jitMillisPerSlice());
     a.put("deliveries", total);
     a.put("pull_requests", prs);
     a.put("achieved_rate_per_s", round(total / (run.sendSpanNanos / 1e9)));
@@ -717,7 +731,13 @@ public final class IntakeBench {
           Locale.ROOT,
           "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
           part.equals("a_rate")
-              ? "(a) " + r.get("rate_per_s") + "/s for " + r.get("seconds") + " s"
+              ? "(a) "
+                  + r.get("rate_per_s")
+                  + "/s for "
+                  + r.get("seconds")
+                  + " s, after "
+                  + r.get("warm_up_seconds")
+                  + " s warm-up"
               : "(b) storm, settled in " + r.get("settled_ms") + " ms",
           r.get("deliveries"),
           r.get("p50_ms"),

@@ -12,6 +12,13 @@ class EnvironmentNamesTest {
   }
 
   @Test
+  void namesAfterTheRepositoryNameOfAUrlWithoutItsGitSuffixOrTrailingSlash() {
+    assertThat(
+            EnvironmentNames.forPullRequest("shop", "http://127.0.0.1:8080/git/acme/web.git/", 3))
+        .isEqualTo("shop-web-pr3");
+  }
+
+  @Test
   void keepsBranchesThatOnlyDifferInCaseOrPunctuationApart() {
     String slashed = EnvironmentNames.forBranch("shop", "acme/web", "feature/login");
     String dashed = EnvironmentNames.forBranch("shop", "acme/web", "feature-login");
