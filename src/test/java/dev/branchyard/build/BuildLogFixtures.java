@@ -42,6 +42,7 @@ public final class BuildLogFixtures {
         .waitUntilCondition(
             c ->
                 c.getStatus() != null
+                    && c.getStatus().getConditions() != null
                     && c.getStatus().getConditions().stream()
                         .anyMatch(
                             cond ->

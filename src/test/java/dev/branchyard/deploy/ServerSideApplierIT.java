@@ -314,6 +314,7 @@ class ServerSideApplierIT {
           .waitUntilCondition(
               c ->
                   c.getStatus() != null
+                      && c.getStatus().getConditions() != null
                       && c.getStatus().getConditions().stream()
                           .anyMatch(
                               cond ->

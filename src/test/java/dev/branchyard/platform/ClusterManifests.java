@@ -78,6 +78,7 @@ public final class ClusterManifests {
     return crd != null
         && crd.getStatus() != null
         && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions() != null
         && crd.getStatus().getConditions().stream()
             .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }

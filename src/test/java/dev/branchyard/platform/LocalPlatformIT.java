@@ -80,6 +80,7 @@ class LocalPlatformIT {
         .waitUntilCondition(
             c ->
                 c.getStatus() != null
+                    && c.getStatus().getConditions() != null
                     && c.getStatus().getConditions().stream()
                         .anyMatch(
                             cond ->
