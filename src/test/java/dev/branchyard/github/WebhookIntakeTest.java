@@ -416,6 +416,28 @@ class WebhookIntakeTest {
   }
 
   @Test
+  void answersAtOnceWithoutWaitingForAckWaitWhileOtherChangesWaitToBeRecorded() {
+    intake = intake(TestGitHubConfig.withSecret(SECRET).withAckWait(Duration.ofSeconds(3)));
+    environments.failing = true;
+    intake.receive(signed("pull_request", "d-1", bytes("pull_request.opened.json")));
+    ObjectNode other = Webhooks.payload("pull_request.opened.json");
+    other.put("number", 43);
+    ((ObjectNode) other.get("pull_request")).put("number", 43);
+
+    long start = System.nanoTime();
+    DeliveryOutcome queued = intake.receive(signed("pull_request", "d-2", bytes(other)));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(queued.status()).isEqualTo(202);
+    assertThat(queued.details()).containsExactly("shop-shop-web-pr43: accepted");
+    // Behind the first change it would not be recorded within ack-wait: no 3 s wait for nothing.
+    assertThat(took).isLessThan(Duration.ofMillis(1500));
+    assertThat(journal.unfinished).hasSize(2);
+    environments.failing = false;
+    await().atMost(Duration.ofSeconds(10)).until(() -> environments.shop(43).isPresent());
+  }
+
+  @Test
   void answers503WhenTheChangeCannotBeWrittenDownAndTakesTheRedeliveryIn() {
     journal.broken = true;
     byte[] body = bytes("pull_request.opened.json");
